@@ -1,0 +1,179 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// Integrated gradients (Sundararajan et al. 2017): (x - x') times the average gradient along the
+/// straight path from a baseline x' to the input x, by a chosen quadrature rule.
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "smoothgrad/core/concepts.hpp"
+#include "smoothgrad/core/target.hpp"
+#include "smoothgrad/detail/checks.hpp"
+
+namespace smoothgrad {
+
+/// How the path integral of the gradient is approximated with `steps` evaluations.
+enum class IntegrationRule {
+    riemann_left,    ///< alpha_k = k/m, k = 0..m-1, weights 1/m
+    riemann_right,   ///< alpha_k = (k+1)/m, weights 1/m
+    riemann_middle,  ///< alpha_k = (k+1/2)/m, weights 1/m
+    trapezoid,       ///< alpha_k = k/(m-1), weights 1/(m-1) with both endpoints halved; needs m >= 2
+    gauss_legendre,  ///< Gauss-Legendre nodes and weights mapped to [0, 1]; exact for polynomials of degree 2m-1
+};
+
+/// Points alpha_k in [0, 1] on the path and the weights that turn gradient values there into the integral.
+struct PathQuadrature {
+    std::vector<double> alphas;
+    std::vector<double> weights;
+};
+
+/// The quadrature of `rule` with `steps` points; weights always add up to 1.
+[[nodiscard]] inline PathQuadrature path_quadrature(IntegrationRule rule, int steps) {
+    constexpr std::string_view who = "path_quadrature";
+    detail::require(steps >= 1, who, "steps must be >= 1, got ", steps);
+    detail::require(rule != IntegrationRule::trapezoid || steps >= 2, who,
+                    "the trapezoid rule needs steps >= 2, got ", steps);
+    const auto m = static_cast<std::size_t>(steps);
+    PathQuadrature q{std::vector<double>(m), std::vector<double>(m, 1.0 / steps)};
+    switch (rule) {
+        case IntegrationRule::riemann_left:
+            for (std::size_t k = 0; k < m; ++k) q.alphas[k] = static_cast<double>(k) / steps;
+            break;
+        case IntegrationRule::riemann_right:
+            for (std::size_t k = 0; k < m; ++k) q.alphas[k] = static_cast<double>(k + 1) / steps;
+            break;
+        case IntegrationRule::riemann_middle:
+            for (std::size_t k = 0; k < m; ++k) q.alphas[k] = (static_cast<double>(k) + 0.5) / steps;
+            break;
+        case IntegrationRule::trapezoid:
+            for (std::size_t k = 0; k < m; ++k) {
+                q.alphas[k] = static_cast<double>(k) / (steps - 1);
+                q.weights[k] = 1.0 / (steps - 1);
+            }
+            q.weights.front() *= 0.5;
+            q.weights.back() *= 0.5;
+            break;
+        case IntegrationRule::gauss_legendre:
+            // Newton's method on the Legendre polynomial P_m from the usual cosine guesses; the nodes are
+            // symmetric, so each root gives a pair.
+            for (std::size_t i = 0; i < (m + 1) / 2; ++i) {
+                double t = std::cos(std::numbers::pi * (static_cast<double>(i) + 0.75) / (steps + 0.5));
+                double derivative = 1.0;
+                for (int iteration = 0; iteration < 100; ++iteration) {
+                    double p_prev = 1.0, p = t;  // P_0 and P_1, then the recurrence up to P_m
+                    for (int n = 2; n <= steps; ++n) {
+                        const double p_next = ((2.0 * n - 1.0) * t * p - (n - 1.0) * p_prev) / n;
+                        p_prev = p;
+                        p = p_next;
+                    }
+                    derivative = steps * (t * p - p_prev) / (t * t - 1.0);
+                    const double step = p / derivative;
+                    t -= step;
+                    if (std::abs(step) < 1e-15) break;
+                }
+                const double weight = 1.0 / ((1.0 - t * t) * derivative * derivative);  // 2/(...) on [-1,1], halved
+                q.alphas[i] = 0.5 * (1.0 - t);
+                q.alphas[m - 1 - i] = 0.5 * (1.0 + t);
+                q.weights[i] = q.weights[m - 1 - i] = weight;
+            }
+            break;
+    }
+    return q;
+}
+
+/// Integrated gradients and what they promise to add up to.
+struct IntegratedGradientsResult {
+    Vector attribution;
+    /// S(x) - S(x'): the total that the attributions should add up to (completeness).
+    double score_difference = 0.0;
+    /// sum(attribution) - (S(x) - S(x')): the quadrature's error, 0 for an exact integral.
+    double completeness_gap = 0.0;
+};
+
+/// Integrated gradients.
+///
+///     IntegratedGradients ig{.steps = 100, .rule = IntegrationRule::riemann_middle};
+///     auto [map, difference, gap] = ig.with_completeness(model, image, label);
+struct IntegratedGradients {
+    static constexpr std::string_view name = "integrated_gradients";
+
+    /// Gradient evaluations along the path.
+    int steps = 50;
+    /// The quadrature rule; Gauss-Legendre is the most accurate per step (Captum's default too).
+    IntegrationRule rule = IntegrationRule::gauss_legendre;
+    /// The path's starting point x'; all zeros (a black image) when empty.
+    std::optional<Vector> baseline = std::nullopt;
+    /// Path points per model call: memory grows with it, calls shrink with it.
+    int batch_size = 50;
+
+    template <DifferentiableModel M>
+    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+        detail::check_call(model, inputs, output_weights, name);
+        detail::require(batch_size >= 1, name, "batch_size must be >= 1, got ", batch_size);
+        const PathQuadrature quadrature = path_quadrature(rule, steps);
+        const Matrix baselines = baseline_for(inputs);
+
+        // All (input j, step k) pairs in order j-major, evaluated in chunks of batch_size path points.
+        const Index total = inputs.cols() * steps;
+        Matrix average_gradients = Matrix::Zero(inputs.rows(), inputs.cols());
+        Matrix path(inputs.rows(), std::min<Index>(batch_size, total));
+        for (Index start = 0; start < total; start += batch_size) {
+            const Index count = std::min<Index>(batch_size, total - start);
+            if (count < path.cols()) path.conservativeResize(Eigen::NoChange, count);  // the last, short chunk
+            for (Index p = 0; p < count; ++p) {
+                const Index j = (start + p) / steps, k = (start + p) % steps;
+                const auto alpha = static_cast<float>(quadrature.alphas[static_cast<std::size_t>(k)]);
+                path.col(p) = baselines.col(j) + alpha * (inputs.col(j) - baselines.col(j));
+            }
+            Matrix gradients = model.gradients(path, output_weights);
+            detail::check_gradients(gradients, path, name);
+            for (Index p = 0; p < count; ++p) {
+                const Index j = (start + p) / steps, k = (start + p) % steps;
+                average_gradients.col(j) +=
+                    static_cast<float>(quadrature.weights[static_cast<std::size_t>(k)]) * gradients.col(p);
+            }
+        }
+        return (inputs - baselines).cwiseProduct(average_gradients);
+    }
+
+    template <DifferentiableModel M>
+    [[nodiscard]] Vector operator()(const M& model, const Vector& input, const Target& target) const {
+        return detail::explain_one(*this, model, input, target, name);
+    }
+
+    /// The attribution together with S(x) - S(x') and the completeness gap.
+    template <DifferentiableModel M>
+    [[nodiscard]] IntegratedGradientsResult with_completeness(const M& model, const Vector& input,
+                                                              const Target& target) const {
+        detail::check_inputs(model, input, name);
+        const Vector weights = detail::target_weights(model, target, name);
+        IntegratedGradientsResult result;
+        result.attribution = attribute_batch(model, input, weights).col(0);
+        Matrix endpoints(input.size(), 2);
+        endpoints << input, baseline_for(input);
+        const Matrix scores = model.scores(endpoints);
+        detail::check_scores(model, scores, 2, name);
+        const Eigen::VectorXd target_scores = (weights.transpose() * scores).transpose().cast<double>();
+        result.score_difference = target_scores[0] - target_scores[1];
+        result.completeness_gap = result.attribution.cast<double>().sum() - result.score_difference;
+        return result;
+    }
+
+private:
+    /// The baseline repeated for every column of `inputs`, after checking it fits them.
+    [[nodiscard]] Matrix baseline_for(const Matrix& inputs) const {
+        if (!baseline) return Matrix::Zero(inputs.rows(), inputs.cols());
+        detail::require<shape_error>(baseline->size() == inputs.rows(), name, "baseline has ", baseline->size(),
+                                     " values, the input has ", inputs.rows());
+        detail::require<numeric_error>(baseline->allFinite(), name, "baseline contains NaN or Inf");
+        return baseline->replicate(1, inputs.cols());
+    }
+};
+
+}  // namespace smoothgrad

@@ -1,0 +1,149 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// SmoothGrad (Smilkov et al. 2017): the average of any attribution method over noisy copies of the
+/// input, x + N(0, sigma^2); also SmoothGrad^2 (mean of squares) and VarGrad (variance).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "smoothgrad/core/concepts.hpp"
+#include "smoothgrad/core/random.hpp"
+#include "smoothgrad/core/target.hpp"
+#include "smoothgrad/detail/checks.hpp"
+#include "smoothgrad/methods/vanilla_gradient.hpp"
+
+namespace smoothgrad {
+
+/// How the maps of the noisy samples are combined.
+enum class Aggregation {
+    mean,             ///< SmoothGrad: (1/n) sum M(x + e_i)
+    mean_of_squares,  ///< SmoothGrad^2: (1/n) sum M(x + e_i)^2, element-wise
+    variance,         ///< VarGrad (Adebayo et al. 2018): the population variance of M(x + e_i), by Welford's update
+};
+
+/// Reports progress as (noisy samples done, samples in all).
+using ProgressCallback = std::function<void(Index done, Index total)>;
+
+/// SmoothGrad around any attribution method.
+///
+///     SmoothGrad smooth{.samples = 50, .noise_level = 0.15};                 // around VanillaGradient
+///     Vector map = smooth(model, image, label);
+///     SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}};   // the paper's Fig. 7
+///
+/// The noise of sample i is a pure function of (seed, i) (see NoiseStream) and samples are combined in
+/// the order of i, so a seed gives bit-identical maps whatever the batch size.
+template <class Method = VanillaGradient>
+struct SmoothGrad {
+    static constexpr std::string_view name = "smooth_grad";
+    /// SmoothGrad needs of a model what its method needs.
+    static constexpr bool needs_relu_rule = NeedsReluRule<Method>;
+
+    /// The method whose maps are averaged.
+    Method method{};
+    /// Noisy samples n.
+    int samples = 50;
+    /// sigma / (x_max - x_min), with the range taken over the whole input; the paper finds 10-20 % best.
+    double noise_level = 0.15;
+    /// An absolute sigma; when set, it replaces noise_level.
+    std::optional<double> noise_stddev = std::nullopt;
+    /// How the noisy maps are combined.
+    Aggregation aggregation = Aggregation::mean;
+    /// Noisy samples per call of the method: memory is bounded by it, not by `samples`.
+    int batch_size = 50;
+    /// The seed of the noise.
+    std::uint64_t seed = 0;
+    /// Called after every batch of noisy samples, when set.
+    ProgressCallback progress = nullptr;
+
+    /// The standard deviation of the noise added to `input`.
+    [[nodiscard]] double noise_sigma(const Eigen::Ref<const Vector>& input) const {
+        if (noise_stddev) return *noise_stddev;
+        return noise_level * static_cast<double>(input.maxCoeff() - input.minCoeff());
+    }
+
+    template <DifferentiableModel M>
+        requires AttributionMethodFor<Method, M>
+    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+        detail::check_call(model, inputs, output_weights, name);
+        check_parameters();
+        const Index features = inputs.rows(), chunk = std::min(batch_size, samples);
+        const Index total = inputs.cols() * static_cast<Index>(samples);
+        Matrix noisy(features, chunk);
+        Eigen::VectorXd mean(features), squares(features), delta(features);  // sums, or Welford's state
+        Matrix result(features, inputs.cols());
+        for (Index j = 0; j < inputs.cols(); ++j) {
+            const double sigma = noise_sigma(inputs.col(j));
+            mean.setZero();
+            squares.setZero();
+            for (Index start = 0; start < samples; start += chunk) {
+                const Index count = std::min<Index>(chunk, samples - start);
+                if (count < noisy.cols()) noisy.conservativeResize(Eigen::NoChange, count);
+                for (Index p = 0; p < count; ++p) {
+                    NoiseStream(seed, static_cast<std::uint64_t>(start + p)).fill_normal(noisy.col(p), sigma);
+                    noisy.col(p) += inputs.col(j);
+                }
+                const Matrix maps = method.attribute_batch(model, noisy, output_weights);
+                detail::require<shape_error>(maps.rows() == features && maps.cols() == count, name,
+                                             "the method returned maps of shape ", maps.rows(), "x", maps.cols(),
+                                             ", expected ", features, "x", count);
+                detail::require<numeric_error>(maps.allFinite(), name,
+                                               "the method returned NaN or Inf for a noisy sample in [", start,
+                                               ", ", start + count, ")");
+                for (Index p = 0; p < count; ++p) accumulate(maps.col(p), start + p + 1, mean, squares, delta);
+                if (progress) progress(j * samples + start + count, total);
+            }
+            result.col(j) = finish(mean, squares).template cast<float>();
+        }
+        return result;
+    }
+
+    template <DifferentiableModel M>
+        requires AttributionMethodFor<Method, M>
+    [[nodiscard]] Vector operator()(const M& model, const Vector& input, const Target& target) const {
+        return detail::explain_one(*this, model, input, target, name);
+    }
+
+private:
+    void check_parameters() const {
+        detail::require(samples >= 1, name, "samples must be >= 1, got ", samples);
+        detail::require(batch_size >= 1, name, "batch_size must be >= 1, got ", batch_size);
+        detail::require(std::isfinite(noise_level) && noise_level >= 0.0, name,
+                        "noise_level must be finite and >= 0, got ", noise_level);
+        if (noise_stddev)
+            detail::require(std::isfinite(*noise_stddev) && *noise_stddev >= 0.0, name,
+                            "noise_stddev must be finite and >= 0, got ", *noise_stddev);
+    }
+
+    /// Adds the map of sample `count` (1-based) to the running statistics: sums for the means, Welford's
+    /// mean and sum of squared deviations for the variance (no cancellation over long runs).
+    /// `delta` is a workspace, so that no sample allocates.
+    void accumulate(const Eigen::Ref<const Vector>& map, Index count, Eigen::VectorXd& mean, Eigen::VectorXd& squares,
+                    Eigen::VectorXd& delta) const {
+        switch (aggregation) {
+            case Aggregation::mean: mean += map.cast<double>(); break;
+            case Aggregation::mean_of_squares: squares += map.cast<double>().cwiseAbs2(); break;
+            case Aggregation::variance:
+                delta = map.cast<double>() - mean;
+                mean += delta / static_cast<double>(count);
+                squares += delta.cwiseProduct(map.cast<double>() - mean);
+                break;
+        }
+    }
+
+    [[nodiscard]] Eigen::VectorXd finish(const Eigen::VectorXd& mean, const Eigen::VectorXd& squares) const {
+        switch (aggregation) {
+            case Aggregation::mean: return mean / samples;
+            case Aggregation::mean_of_squares: return squares / samples;
+            case Aggregation::variance: return squares / samples;
+        }
+        return mean;
+    }
+};
+
+}  // namespace smoothgrad

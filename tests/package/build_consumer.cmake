@@ -1,0 +1,30 @@
+# SPDX-FileCopyrightText: 2026 The smoothgrad authors
+# SPDX-License-Identifier: Apache-2.0
+# Builds and runs tests/package/consumer against smoothgrad, by MODE = find_package or add_subdirectory.
+# Usage: cmake -DMODE=... -DSOURCE_DIR=... -DWORK_DIR=... -DCXX_COMPILER=... -P build_consumer.cmake
+function(run)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "failed (${result}): ${ARGN}\n${output}")
+    endif()
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(consumer "${SOURCE_DIR}/tests/package/consumer")
+set(common -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release)
+if(MODE STREQUAL "find_package")
+    # Install a copy of smoothgrad into a private prefix first, as a user would.
+    run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/smoothgrad-build" ${common}
+        -DSMOOTHGRAD_BUILD_TESTS=OFF -DSMOOTHGRAD_BUILD_EXAMPLES=OFF -DSMOOTHGRAD_INSTALL=ON)
+    run(${CMAKE_COMMAND} --install "${WORK_DIR}/smoothgrad-build" --prefix "${WORK_DIR}/prefix")
+    run(${CMAKE_COMMAND} -S "${consumer}" -B "${WORK_DIR}/consumer-build" ${common}
+        -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCONSUMER_USE_SUBDIRECTORY=OFF)
+elseif(MODE STREQUAL "add_subdirectory")
+    run(${CMAKE_COMMAND} -S "${consumer}" -B "${WORK_DIR}/consumer-build" ${common}
+        -DCONSUMER_USE_SUBDIRECTORY=ON -DSMOOTHGRAD_SOURCE_DIR=${SOURCE_DIR})
+else()
+    message(FATAL_ERROR "MODE must be find_package or add_subdirectory, got '${MODE}'")
+endif()
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/consumer-build")
+run("${WORK_DIR}/consumer-build/consumer")
+message(STATUS "consumer built with ${MODE} and ran")
