@@ -37,7 +37,8 @@ using ProgressCallback = std::function<void(Index done, Index total)>;
 ///     SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}};   // the paper's Fig. 7
 ///
 /// The noise of sample i is a pure function of (seed, i) (see NoiseStream) and samples are combined in
-/// the order of i, so a seed gives bit-identical maps whatever the batch size.
+/// the order of i, so a seed gives bit-identical maps whatever the batch size, for any model whose result
+/// for a column does not depend on the other columns of its batch (the reference network's does not).
 template <class Method = VanillaGradient>
 struct SmoothGrad {
     static constexpr std::string_view name = "smooth_grad";
@@ -83,7 +84,7 @@ struct SmoothGrad {
             squares.setZero();
             for (Index start = 0; start < samples; start += chunk) {
                 const Index count = std::min<Index>(chunk, samples - start);
-                if (count < noisy.cols()) noisy.conservativeResize(Eigen::NoChange, count);
+                if (count != noisy.cols()) noisy.resize(features, count);  // the short last batch, and back
                 for (Index p = 0; p < count; ++p) {
                     NoiseStream(seed, static_cast<std::uint64_t>(start + p)).fill_normal(noisy.col(p), sigma);
                     noisy.col(p) += inputs.col(j);
