@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+# SPDX-FileCopyrightText: 2026 The smoothgrad authors
+# SPDX-License-Identifier: Apache-2.0
+"""Builds the PyTorch oracle that smoothgrad's network and methods are checked against.
+
+Writes two safetensors files (by hand, with struct + json, so the `safetensors` package is not needed
+and the writer is an implementation independent of smoothgrad's):
+
+  tests/data/safetensors/tiny_cnn.safetensors           the weights of a tiny seeded CNN, PyTorch layout
+  tests/data/safetensors/tiny_cnn_expected.safetensors  inputs (HWC) and PyTorch's scores and input
+                                                         gradients (vanilla, guided backprop, deconvnet)
+
+Usage:
+  /usr/bin/python3 scripts/make_pytorch_fixture.py [--out DIR]   regenerate the fixture (needs torch)
+  /usr/bin/python3 scripts/make_pytorch_fixture.py --verify FILE check a safetensors file (no torch needed)
+
+Layouts, so the C++ side can map the weights:
+  conv weight [out, in, kh, kw], conv bias [out]; dense weight [out, in], dense bias [out];
+  PyTorch's Flatten sees NCHW, so the dense layer's inputs are ordered (channel, row, column).
+  Images are stored HWC ([batch, height, width, channels]), as smoothgrad stores them.
+
+The outputs are evaluated in float64 from the float32 weights and inputs that the files hold, then rounded
+to float32, so they are the exact answer for those float32 numbers up to one final rounding.
+"""
+
+import argparse
+import json
+import math
+import pathlib
+import struct
+import sys
+
+SEED = 20260125
+SPEC = "input 8x8x1; conv 3x3x4 same; relu; maxpool 2; conv 3x3x6 valid; relu; flatten; dense 5"
+LAYOUT = ("pytorch: conv weight [out,in,kh,kw]; dense weight [out,in] over inputs flattened in CHW order; "
+          "images HWC")
+# Smallest distance a ReLU input may have from 0, and the runner-up of a max-pool window from its maximum,
+# so that float32 rounding in another implementation cannot flip which side of a kink a value is on.
+MARGIN = 1e-4
+# Windows whose ReLU outputs are all 0 tie; PyTorch (CPU) routes the gradient to the first of them. Only
+# deconvnet sees the difference, since it ignores the forward ReLU mask.
+TIES = "max-pool ties: the first maximum in row-major window order takes the gradient (PyTorch CPU)"
+
+
+def write_safetensors(path, tensors, metadata):
+    """Writes {name: (shape, list of floats)} as F32 little-endian, sorted by name, header padded to 8."""
+    header = {}
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        shape, values = tensors[name]
+        assert math.prod(shape) == len(values), name
+        blob = struct.pack("<%df" % len(values), *values)
+        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + len(blob)]}
+        blobs.append(blob)
+        offset += len(blob)
+    header["__metadata__"] = metadata
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as out:
+        out.write(struct.pack("<Q", len(text)))
+        out.write(text)
+        for blob in blobs:
+            out.write(blob)
+
+
+def read_safetensors(path):
+    """Reads an F32 safetensors file with json + struct, checking what the format requires."""
+    data = pathlib.Path(path).read_bytes()
+    if len(data) < 8:
+        raise ValueError("shorter than 8 bytes")
+    (length,) = struct.unpack("<Q", data[:8])
+    if 8 + length > len(data):
+        raise ValueError("header length %d exceeds the file" % length)
+    header = json.loads(data[8:8 + length].decode("utf-8"))
+    buffer = data[8 + length:]
+    metadata = header.pop("__metadata__", {})
+    if not all(isinstance(v, str) for v in metadata.values()):
+        raise ValueError("metadata values must be strings")
+    ranges = []
+    tensors = {}
+    for name, info in header.items():
+        if info["dtype"] != "F32":
+            raise ValueError("%s: dtype %s, only F32 is checked here" % (name, info["dtype"]))
+        begin, end = info["data_offsets"]
+        count = math.prod(info["shape"])
+        if end - begin != 4 * count or end > len(buffer):
+            raise ValueError("%s: offsets %s do not hold shape %s" % (name, [begin, end], info["shape"]))
+        ranges.append((begin, end, name))
+        tensors[name] = (info["shape"], list(struct.unpack_from("<%df" % count, buffer, begin)))
+    position = 0
+    for begin, end, name in sorted(ranges):
+        if begin != position:
+            raise ValueError("%s: starts at %d, expected %d (gap or overlap)" % (name, begin, position))
+        position = end
+    if position != len(buffer):
+        raise ValueError("buffer has %d bytes, tensors cover %d" % (len(buffer), position))
+    return tensors, metadata
+
+
+def verify(path):
+    tensors, metadata = read_safetensors(path)
+    for name, (shape, values) in sorted(tensors.items()):
+        print("%s %s first=%s" % (name, shape, values[:3]))
+    print("metadata", json.dumps(metadata, sort_keys=True))
+    print("OK")
+
+
+def build_fixture(out_dir):
+    import torch
+    from torch import nn
+
+    class ReluRule(torch.autograd.Function):
+        """ReLU whose backward step follows `rule`: plain, guided or deconvnet."""
+
+        @staticmethod
+        def forward(ctx, x, rule):
+            ctx.save_for_backward(x)
+            ctx.rule = rule
+            return x.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            if ctx.rule == "plain":
+                return grad * (x > 0).to(grad.dtype), None
+            if ctx.rule == "guided":
+                return grad * ((x > 0) & (grad > 0)).to(grad.dtype), None
+            if ctx.rule == "deconvnet":
+                return grad.clamp(min=0), None
+            raise ValueError(ctx.rule)
+
+    class RuleRelu(nn.Module):
+        """A parameterless ReLU module, so the Sequential's indices (and weight names) stay PyTorch's."""
+
+        rule = "plain"
+
+        def forward(self, x):
+            return ReluRule.apply(x, RuleRelu.rule)
+
+    torch.manual_seed(SEED)
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1),  # 8x8x1 -> 8x8x4
+        RuleRelu(),
+        nn.MaxPool2d(2),                # -> 4x4x4
+        nn.Conv2d(4, 6, 3, padding=0),  # -> 2x2x6
+        RuleRelu(),
+        nn.Flatten(),                   # -> 24, in CHW order
+        nn.Linear(6 * 2 * 2, 5),
+    )
+    inputs = torch.rand(3, 1, 8, 8)  # NCHW, float32 in [0, 1)
+
+    weights = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+    model64 = model.double()
+    x64 = inputs.double()
+
+    # Kinks: every ReLU input away from 0, every max-pool maximum clear of its runner-up.
+    with torch.no_grad():
+        pre1 = model64[0](x64)
+        windows = pre1.clamp(min=0).unfold(2, 2, 2).unfold(3, 2, 2).reshape(3, 4, 4, 4, 4)
+        top2 = windows.topk(2, dim=-1).values
+        positive = top2[..., 0] > 0
+        pool_gap = (top2[..., 0] - top2[..., 1])[positive].min().item()
+        pre2 = model64[3](model64[2](pre1.clamp(min=0)))
+        relu_gap = min(pre1.abs().min().item(), pre2.abs().min().item())
+        zero_windows = int((top2[..., 0] == 0).sum().item())
+    if relu_gap < MARGIN or pool_gap < MARGIN:
+        sys.exit("seed %d puts a value near a kink (relu %.3g, pool %.3g); pick another seed"
+                 % (SEED, relu_gap, pool_gap))
+
+    def input_gradient(rule, output_weights):
+        RuleRelu.rule = rule
+        x = x64.clone().requires_grad_(True)
+        scores = model64(x)
+        (scores * torch.tensor(output_weights, dtype=torch.float64)).sum().backward()
+        RuleRelu.rule = "plain"
+        return scores.detach(), x.grad.detach()
+
+    class2 = [0, 0, 1, 0, 0]
+    diff13 = [0, 1, 0, -1, 0]
+    scores, grad2 = input_gradient("plain", class2)
+    _, grad_diff = input_gradient("plain", diff13)
+    _, guided2 = input_gradient("guided", class2)
+    _, deconv2 = input_gradient("deconvnet", class2)
+
+    def hwc(t):
+        return t.permute(0, 2, 3, 1).contiguous()
+
+    def entry(t):
+        t = t.to(torch.float32)
+        return list(t.shape), t.reshape(-1).tolist()
+
+    out_dir = pathlib.Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    weights_path = out_dir / "tiny_cnn.safetensors"
+    expected_path = out_dir / "tiny_cnn_expected.safetensors"
+    write_safetensors(weights_path, {name: entry(t) for name, t in weights.items()},
+                      {"spec": SPEC, "layout": LAYOUT, "seed": str(SEED)})
+    expected = {
+        "inputs": entry(hwc(inputs)),
+        "scores": entry(scores),
+        "gradients_class2": entry(hwc(grad2)),
+        "gradients_diff": entry(hwc(grad_diff)),
+        "guided_class2": entry(hwc(guided2)),
+        "deconvnet_class2": entry(hwc(deconv2)),
+    }
+    write_safetensors(expected_path, expected,
+                      {"spec": SPEC, "torch": torch.__version__, "seed": str(SEED),
+                       "targets": "class2 = d score[2]; diff = d (score[1] - score[3])",
+                       "maxpool_ties": TIES})
+
+    print("torch", torch.__version__, "seed", SEED, "relu margin %.4g pool margin %.4g" % (relu_gap, pool_gap),
+          "all-zero pool windows %d of %d" % (zero_windows, top2[..., 0].numel()))
+    for path in (weights_path, expected_path):
+        tensors, metadata = read_safetensors(path)
+        print("==", path.name, "bytes", path.stat().st_size, "metadata", json.dumps(metadata, sort_keys=True))
+        for name, (shape, values) in sorted(tensors.items()):
+            print("  %-18s %-14s first %s last %r sum %r" % (
+                name, shape, ["%.9g" % v for v in values[:3]], values[-1], math.fsum(values)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(pathlib.Path(__file__).resolve().parent.parent
+                                             / "tests" / "data" / "safetensors"))
+    parser.add_argument("--verify", metavar="FILE", help="check a safetensors file and print OK")
+    args = parser.parse_args()
+    if args.verify:
+        verify(args.verify)
+    else:
+        build_fixture(args.out)
+
+
+if __name__ == "__main__":
+    main()
