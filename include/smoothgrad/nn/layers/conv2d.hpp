@@ -1,0 +1,229 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// A 2-D convolution (cross-correlation, as PyTorch's `nn.Conv2d`) with stride 1 and 'valid' or
+/// 'same' padding, computed as im2col and one matrix product over the whole batch.
+
+#include <Eigen/Core>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "smoothgrad/core/concepts.hpp"
+#include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/random.hpp"
+#include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/layers/cache.hpp"
+#include "smoothgrad/nn/parameter.hpp"
+
+namespace smoothgrad::nn {
+
+/// How a convolution treats the border.
+enum class Padding {
+    valid,  ///< no padding: the output is (H - kh + 1) x (W - kw + 1)
+    same,   ///< (k - 1) / 2 zeros on each side, odd kernels only: the output is H x W
+};
+
+/// A convolution layer with stride 1.
+///
+/// Shapes: input H x W x in_channels, output H' x W' x out_channels with H' = H, W' = W ('same') or
+/// H' = H - kh + 1, W' = W - kw + 1 ('valid'). Batches are (H*W*C) x N, every column one sample in HWC
+/// order (the layout of the library's images; the matrix product W * im2col yields HWC directly).
+///
+/// out(y, x, o) = bias[o] + sum over c, i, j of weight[o, c, i, j] * in(y + i - p, x + j - p, c), where
+/// p is the padding and `in` is zero outside the image: PyTorch's `nn.Conv2d(in, out, (kh, kw),
+/// padding=p)`. The weight is stored as an out x (in*kh*kw) row-major matrix, i.e. exactly PyTorch's
+/// [out, in, kh, kw] tensor in row-major order; the bias has `out` entries.
+class Conv2D {
+public:
+    /// A layer with zero weights. Throws argument_error unless all sizes are > 0 and, for 'same', the
+    /// kernel sides are odd.
+    Conv2D(Index in_channels, Index out_channels, Index kernel_height, Index kernel_width,
+           Padding padding = Padding::valid)
+        : in_channels_(in_channels),
+          out_channels_(out_channels),
+          kernel_height_(kernel_height),
+          kernel_width_(kernel_width),
+          padding_(padding) {
+        constexpr std::string_view who = "Conv2D";
+        smoothgrad::detail::require(in_channels > 0, who, "in_channels must be > 0, got ", in_channels);
+        smoothgrad::detail::require(out_channels > 0, who, "out_channels must be > 0, got ", out_channels);
+        smoothgrad::detail::require(kernel_height > 0 && kernel_width > 0, who, "kernel must be at least 1x1, got ",
+                                    kernel_height, "x", kernel_width);
+        smoothgrad::detail::require(padding == Padding::valid || (kernel_height % 2 == 1 && kernel_width % 2 == 1), who,
+                                    "'same' padding needs an odd kernel, got ", kernel_height, "x", kernel_width);
+        weight_ = WeightMatrix::Zero(out_channels, in_channels * kernel_height * kernel_width);
+        bias_ = Vector::Zero(out_channels);
+    }
+
+    [[nodiscard]] Index in_channels() const noexcept { return in_channels_; }
+    [[nodiscard]] Index out_channels() const noexcept { return out_channels_; }
+    [[nodiscard]] Index kernel_height() const noexcept { return kernel_height_; }
+    [[nodiscard]] Index kernel_width() const noexcept { return kernel_width_; }
+    [[nodiscard]] Padding padding() const noexcept { return padding_; }
+
+    /// The weight as out x (in*kh*kw), row-major: element (o, (c*kh + i)*kw + j) is weight[o, c, i, j].
+    [[nodiscard]] const WeightMatrix& weight() const noexcept { return weight_; }
+    /// Writable view of the weight (its size cannot change).
+    [[nodiscard]] Eigen::Map<WeightMatrix> weight() noexcept {
+        return {weight_.data(), weight_.rows(), weight_.cols()};
+    }
+    [[nodiscard]] const Vector& bias() const noexcept { return bias_; }
+    [[nodiscard]] Eigen::Map<Vector> bias() noexcept { return {bias_.data(), bias_.size()}; }
+
+    /// PyTorch's shape of the weight, [out, in, kh, kw].
+    [[nodiscard]] std::vector<std::size_t> weight_shape() const {
+        return {static_cast<std::size_t>(out_channels_), static_cast<std::size_t>(in_channels_),
+                static_cast<std::size_t>(kernel_height_), static_cast<std::size_t>(kernel_width_)};
+    }
+    [[nodiscard]] std::vector<std::size_t> bias_shape() const { return {static_cast<std::size_t>(out_channels_)}; }
+
+    /// Inputs per output: in*kh*kw.
+    [[nodiscard]] Index fan_in() const noexcept { return weight_.cols(); }
+
+    /// PyTorch's default initialization, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias
+    /// (kaiming_uniform with a = sqrt(5)), drawn from `noise`: the weight in row-major order, then the bias.
+    void reset_parameters(NoiseStream& noise) {
+        const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in()));
+        for (Index i = 0; i < weight_.size(); ++i)
+            weight_.data()[i] = static_cast<float>((2.0 * noise.next_uniform() - 1.0) * bound);
+        for (Index i = 0; i < bias_.size(); ++i)
+            bias_[i] = static_cast<float>((2.0 * noise.next_uniform() - 1.0) * bound);
+    }
+
+    /// This layer's item in a network spec: "conv 3x3x16 same" (kernel height x width x out channels).
+    [[nodiscard]] std::string spec() const {
+        return "conv " + std::to_string(kernel_height_) + "x" + std::to_string(kernel_width_) + "x" +
+               std::to_string(out_channels_) + (padding_ == Padding::same ? " same" : " valid");
+    }
+
+    /// The output shape for `input`; throws shape_error if the channels differ or, for 'valid', the
+    /// kernel is larger than the image.
+    [[nodiscard]] ImageShape output_shape(const ImageShape& input) const {
+        constexpr std::string_view who = "Conv2D";
+        smoothgrad::detail::require<shape_error>(input.channels == in_channels_, who, "expects ", in_channels_,
+                                                 " input channels, got input ", input);
+        if (padding_ == Padding::same) return {input.height, input.width, out_channels_};
+        smoothgrad::detail::require<shape_error>(input.height >= kernel_height_ && input.width >= kernel_width_, who,
+                                                 "kernel ", kernel_height_, "x", kernel_width_,
+                                                 " is larger than input ", input);
+        return {input.height - kernel_height_ + 1, input.width - kernel_width_ + 1, out_channels_};
+    }
+
+    /// Forward pass. Pre: `input` is (input_shape.size()) x N with N > 0 and `output_shape(input_shape)`
+    /// is valid. Post: `output` is (H'*W'*out) x N and `cache.columns` holds the im2col matrix, which
+    /// the backward passes read.
+    void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+        const ImageShape out_shape = output_shape(input_shape);
+        const Index batch = input.cols();
+        const Index pixels = out_shape.pixels();
+        im2col(input, input_shape, out_shape, cache.columns);
+        output.resize(pixels * out_channels_, batch);
+        // Column (n * pixels + p) of W * columns is output pixel p of sample n with its channels
+        // contiguous: the same memory as the HWC batch (H'W'out) x N.
+        Eigen::Map<Matrix> out(output.data(), out_channels_, pixels * batch);
+        out.noalias() = weight_ * cache.columns;
+        out.colwise() += bias_;
+    }
+
+    /// Input-gradient backward pass; computes no weight gradient. Pre: `forward` ran on this cache with
+    /// a batch of the same shape; `output_gradient` is (H'*W'*out) x N. Post: `input_gradient` is
+    /// (H*W*in) x N. The ReLU rule does not apply to a convolution.
+    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
+                  ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
+        const ImageShape out_shape = output_shape(input_shape);
+        const Index batch = output_gradient.cols();
+        const Eigen::Map<const Matrix> grad(output_gradient.data(), out_channels_, out_shape.pixels() * batch);
+        cache.column_gradients.resize(fan_in(), out_shape.pixels() * batch);
+        cache.column_gradients.noalias() = weight_.transpose() * grad;
+        col2im(cache.column_gradients, input_shape, out_shape, batch, input_gradient);
+    }
+
+    /// Parameter gradients of the training backward pass. Pre: as for `backward`; `weight_gradient`
+    /// and `bias_gradient` point to weight().size() and out_channels() floats. Post: they hold the
+    /// gradients summed over the batch, in the layout of the weight and the bias.
+    void parameter_gradients(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
+                             const LayerCache& cache, float* weight_gradient, float* bias_gradient) const {
+        const ImageShape out_shape = output_shape(input_shape);
+        const Index batch = output_gradient.cols();
+        const Eigen::Map<const Matrix> grad(output_gradient.data(), out_channels_, out_shape.pixels() * batch);
+        Eigen::Map<WeightMatrix>(weight_gradient, weight_.rows(), weight_.cols()).noalias() =
+            grad * cache.columns.transpose();
+        Eigen::Map<Vector>(bias_gradient, out_channels_) = grad.rowwise().sum();
+    }
+
+private:
+    [[nodiscard]] Index pad_top() const noexcept { return padding_ == Padding::same ? (kernel_height_ - 1) / 2 : 0; }
+    [[nodiscard]] Index pad_left() const noexcept { return padding_ == Padding::same ? (kernel_width_ - 1) / 2 : 0; }
+
+    /// columns(:, n * P + y * W' + x) = the receptive field of output pixel (y, x) of sample n, in the
+    /// order (c, i, j) of PyTorch's weight, with zeros outside the image.
+    void im2col(const Matrix& input, const ImageShape& in, const ImageShape& out, Matrix& columns) const {
+        const Index batch = input.cols();
+        const Index pixels = out.pixels();
+        columns.resize(fan_in(), pixels * batch);
+        const Index top = pad_top();
+        const Index left = pad_left();
+        for (Index n = 0; n < batch; ++n) {
+            const float* image = input.col(n).data();
+            for (Index y = 0; y < out.height; ++y) {
+                for (Index x = 0; x < out.width; ++x) {
+                    float* column = columns.col(n * pixels + y * out.width + x).data();
+                    for (Index c = 0; c < in_channels_; ++c) {
+                        for (Index i = 0; i < kernel_height_; ++i) {
+                            const Index row = y + i - top;
+                            const bool row_inside = row >= 0 && row < in.height;
+                            for (Index j = 0; j < kernel_width_; ++j) {
+                                const Index col = x + j - left;
+                                *column++ = row_inside && col >= 0 && col < in.width
+                                                ? image[(row * in.width + col) * in_channels_ + c]
+                                                : 0.0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of im2col: adds every entry of `columns` back to the input pixel it was copied from.
+    void col2im(const Matrix& columns, const ImageShape& in, const ImageShape& out, Index batch,
+                Matrix& input_gradient) const {
+        const Index pixels = out.pixels();
+        input_gradient.setZero(in.size(), batch);
+        const Index top = pad_top();
+        const Index left = pad_left();
+        for (Index n = 0; n < batch; ++n) {
+            float* image = input_gradient.col(n).data();
+            for (Index y = 0; y < out.height; ++y) {
+                for (Index x = 0; x < out.width; ++x) {
+                    const float* column = columns.col(n * pixels + y * out.width + x).data();
+                    for (Index c = 0; c < in_channels_; ++c) {
+                        for (Index i = 0; i < kernel_height_; ++i) {
+                            const Index row = y + i - top;
+                            const bool row_inside = row >= 0 && row < in.height;
+                            for (Index j = 0; j < kernel_width_; ++j) {
+                                const Index col = x + j - left;
+                                const float value = *column++;
+                                if (row_inside && col >= 0 && col < in.width)
+                                    image[(row * in.width + col) * in_channels_ + c] += value;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Index in_channels_;
+    Index out_channels_;
+    Index kernel_height_;
+    Index kernel_width_;
+    Padding padding_;
+    WeightMatrix weight_;
+    Vector bias_;
+};
+
+}  // namespace smoothgrad::nn

@@ -1,0 +1,107 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// A fully connected layer, PyTorch's `nn.Linear`.
+
+#include <Eigen/Core>
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "smoothgrad/core/concepts.hpp"
+#include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/random.hpp"
+#include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/layers/cache.hpp"
+#include "smoothgrad/nn/parameter.hpp"
+
+namespace smoothgrad::nn {
+
+/// out = weight * in + bias on every column.
+///
+/// Shapes: input 1 x 1 x in_features (a flat vector: put a Flatten before a Dense that follows an
+/// image-shaped layer), output 1 x 1 x out_features; batches are features x N. The weight is an
+/// out x in row-major matrix, PyTorch's [out, in] tensor in its own order.
+class Dense {
+public:
+    /// A layer with zero weights; throws argument_error unless both sizes are > 0.
+    Dense(Index in_features, Index out_features) {
+        constexpr std::string_view who = "Dense";
+        smoothgrad::detail::require(in_features > 0, who, "in_features must be > 0, got ", in_features);
+        smoothgrad::detail::require(out_features > 0, who, "out_features must be > 0, got ", out_features);
+        weight_ = WeightMatrix::Zero(out_features, in_features);
+        bias_ = Vector::Zero(out_features);
+    }
+
+    [[nodiscard]] Index in_features() const noexcept { return weight_.cols(); }
+    [[nodiscard]] Index out_features() const noexcept { return weight_.rows(); }
+
+    /// The weight, out x in, row-major.
+    [[nodiscard]] const WeightMatrix& weight() const noexcept { return weight_; }
+    /// Writable view of the weight (its size cannot change).
+    [[nodiscard]] Eigen::Map<WeightMatrix> weight() noexcept {
+        return {weight_.data(), weight_.rows(), weight_.cols()};
+    }
+    [[nodiscard]] const Vector& bias() const noexcept { return bias_; }
+    [[nodiscard]] Eigen::Map<Vector> bias() noexcept { return {bias_.data(), bias_.size()}; }
+
+    /// PyTorch's shape of the weight, [out, in].
+    [[nodiscard]] std::vector<std::size_t> weight_shape() const {
+        return {static_cast<std::size_t>(out_features()), static_cast<std::size_t>(in_features())};
+    }
+    [[nodiscard]] std::vector<std::size_t> bias_shape() const { return {static_cast<std::size_t>(out_features())}; }
+
+    [[nodiscard]] Index fan_in() const noexcept { return in_features(); }
+
+    /// PyTorch's default initialization, U(-1/sqrt(in), 1/sqrt(in)) for weight and bias, drawn from
+    /// `noise`: the weight in row-major order, then the bias.
+    void reset_parameters(NoiseStream& noise) {
+        const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in()));
+        for (Index i = 0; i < weight_.size(); ++i)
+            weight_.data()[i] = static_cast<float>((2.0 * noise.next_uniform() - 1.0) * bound);
+        for (Index i = 0; i < bias_.size(); ++i)
+            bias_[i] = static_cast<float>((2.0 * noise.next_uniform() - 1.0) * bound);
+    }
+
+    /// This layer's item in a network spec: "dense 128" (output features).
+    [[nodiscard]] std::string spec() const { return "dense " + std::to_string(out_features()); }
+
+    /// 1 x 1 x out; throws shape_error unless `input` is 1 x 1 x in_features.
+    [[nodiscard]] ImageShape output_shape(const ImageShape& input) const {
+        smoothgrad::detail::require<shape_error>(
+            input.height == 1 && input.width == 1 && input.channels == in_features(), "Dense",
+            "expects a flat input 1x1x", in_features(), " (put a flatten before it), got ", input);
+        return {1, 1, out_features()};
+    }
+
+    /// Forward pass. Pre: `input` is in x N. Post: `output` is out x N. Uses no cache.
+    void forward(const Matrix& input, const ImageShape& /*input_shape*/, Matrix& output, LayerCache& /*cache*/) const {
+        output.resize(out_features(), input.cols());
+        output.noalias() = weight_ * input;
+        output.colwise() += bias_;
+    }
+
+    /// Input-gradient backward pass, weight^T * output_gradient; computes no weight gradient.
+    void backward(const Matrix& output_gradient, const ImageShape& /*input_shape*/, const Matrix& /*input*/,
+                  ReluRule /*rule*/, LayerCache& /*cache*/, Matrix& input_gradient) const {
+        input_gradient.resize(in_features(), output_gradient.cols());
+        input_gradient.noalias() = weight_.transpose() * output_gradient;
+    }
+
+    /// Parameter gradients summed over the batch. Pre: `input` is the forward input (in x N),
+    /// `output_gradient` is out x N, the pointers hold weight().size() and out_features() floats.
+    void parameter_gradients(const Matrix& output_gradient, const ImageShape& /*input_shape*/, const Matrix& input,
+                             const LayerCache& /*cache*/, float* weight_gradient, float* bias_gradient) const {
+        Eigen::Map<WeightMatrix>(weight_gradient, weight_.rows(), weight_.cols()).noalias() =
+            output_gradient * input.transpose();
+        Eigen::Map<Vector>(bias_gradient, out_features()) = output_gradient.rowwise().sum();
+    }
+
+private:
+    WeightMatrix weight_;
+    Vector bias_;
+};
+
+}  // namespace smoothgrad::nn

@@ -1,0 +1,298 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// The reference network: layers applied one after the other, a model for every method of the
+/// library (DifferentiableModel and GuidedBackpropModel).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "smoothgrad/core/concepts.hpp"
+#include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/random.hpp"
+#include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/layers/cache.hpp"
+#include "smoothgrad/nn/layers/layer.hpp"
+#include "smoothgrad/nn/parameter.hpp"
+
+namespace smoothgrad::nn {
+
+/// The buffers of one forward and backward pass through a Sequential. Keep one per thread and pass it
+/// to every call to reuse its memory; a workspace may be shared by networks, never by threads.
+struct Workspace {
+    Matrix input;                    ///< copy of the batch given to `forward`
+    std::vector<Matrix> outputs;     ///< outputs[i]: output of layer i
+    std::vector<LayerCache> caches;  ///< caches[i]: what layer i keeps for its backward pass
+    std::vector<Matrix> gradients;   ///< gradients[i]: gradient with respect to the input of layer i
+};
+
+/// Layers applied in order: PyTorch's `nn.Sequential`.
+///
+/// Data layout: every sample is a column, an image in HWC order (row, column, channel) like the
+/// library's images; activations between layers stay HWC (a Conv2D's matrix product yields HWC without
+/// a copy) until a Flatten reorders them into PyTorch's CHW feature order. Flat vectors are 1 x 1 x n.
+/// The scores are the last layer's output, flattened as it is laid out (CHW after a Flatten or Dense).
+///
+/// Parameters are named like a PyTorch state dict: the layer's position in the sequence (ReLU, MaxPool2D
+/// and Flatten count too), then ".weight" or ".bias"; their memory is PyTorch's row-major layout.
+///
+///     nn::Sequential net = nn::parse_spec("input 28x28x1; conv 3x3x16 same; relu; maxpool 2; flatten; dense 10");
+///     net.initialize(42);
+///     Matrix scores = net.scores(images);
+///
+/// scores() and gradients() are const and reentrant: each call uses its own Workspace, and they run
+/// through the batch in chunks of `chunk_size` columns to bound memory.
+class Sequential {
+public:
+    /// Columns per forward pass inside scores() and gradients().
+    static constexpr Index chunk_size = 256;
+
+    /// Checks that the shapes chain: throws shape_error naming the first layer that cannot take the
+    /// output of the one before, argument_error if `layers` is empty or `input_shape` is not positive.
+    Sequential(ImageShape input_shape, std::vector<Layer> layers) : layers_(std::move(layers)) {
+        constexpr std::string_view who = "Sequential";
+        smoothgrad::detail::require(input_shape.height > 0 && input_shape.width > 0 && input_shape.channels > 0, who,
+                                    "input shape must be positive, got ", input_shape);
+        smoothgrad::detail::require(!layers_.empty(), who, "needs at least one layer");
+        shapes_.reserve(layers_.size() + 1);
+        shapes_.push_back(input_shape);
+        for (std::size_t i = 0; i < layers_.size(); ++i) {
+            const ImageShape in = shapes_.back();
+            try {
+                shapes_.push_back(std::visit([&](const auto& layer) { return layer.output_shape(in); }, layers_[i]));
+            } catch (const shape_error& e) {
+                throw shape_error(smoothgrad::detail::message(who, "layer ", i, " (", layer_spec(i),
+                                                              ") cannot take input ", in, ": ", e.what()));
+            }
+            smoothgrad::detail::require<shape_error>(shapes_.back().size() > 0, who, "layer ", i, " (", layer_spec(i),
+                                                     ") has an empty output ", shapes_.back());
+        }
+    }
+
+    /// Features of one sample (height * width * channels of the input).
+    [[nodiscard]] Index input_size() const noexcept { return shapes_.front().size(); }
+    /// Number of scores: the size of the last layer's output.
+    [[nodiscard]] Index num_classes() const noexcept { return shapes_.back().size(); }
+    [[nodiscard]] const ImageShape& input_shape() const noexcept { return shapes_.front(); }
+    [[nodiscard]] const ImageShape& output_shape() const noexcept { return shapes_.back(); }
+
+    [[nodiscard]] const std::vector<Layer>& layers() const noexcept { return layers_; }
+    /// Input shape of layer i (i < layers().size()); shape i + 1 is its output shape.
+    [[nodiscard]] const ImageShape& shape(std::size_t i) const { return shapes_.at(i); }
+
+    /// Layer i as type L, e.g. to set hand-made weights; throws argument_error if it is another type.
+    /// Only the values of a layer can change, not its sizes, so the shapes stay valid.
+    template <class L>
+    [[nodiscard]] L& layer_as(std::size_t i) {
+        check_layer_index(i);
+        L* layer = std::get_if<L>(&layers_[i]);
+        smoothgrad::detail::require(layer != nullptr, "Sequential::layer_as", "layer ", i, " is '", layer_spec(i),
+                                    "', not the requested type");
+        return *layer;
+    }
+    template <class L>
+    [[nodiscard]] const L& layer_as(std::size_t i) const {
+        return const_cast<Sequential&>(*this).layer_as<L>(i);  // NOLINT: same lookup, const result
+    }
+
+    /// The one-line spec this network was, or could have been, parsed from (see spec.hpp).
+    [[nodiscard]] std::string to_spec() const {
+        std::string spec = "input " + std::to_string(input_shape().height) + "x" + std::to_string(input_shape().width) +
+                           "x" + std::to_string(input_shape().channels);
+        for (std::size_t i = 0; i < layers_.size(); ++i) spec += "; " + layer_spec(i);
+        return spec;
+    }
+
+    /// PyTorch's default initialization of every weight and bias, U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
+    /// drawn from NoiseStream(seed, layer index): the same seed gives the same weights everywhere.
+    void initialize(std::uint64_t seed) {
+        for (std::size_t i = 0; i < layers_.size(); ++i) {
+            std::visit(
+                [&](auto& layer) {
+                    if constexpr (ParameterizedLayer<std::decay_t<decltype(layer)>>) {
+                        NoiseStream noise(seed, i);
+                        layer.reset_parameters(noise);
+                    }
+                },
+                layers_[i]);
+        }
+    }
+
+    /// Every weight and bias, in layer order, weight before bias, with PyTorch's names and shapes.
+    [[nodiscard]] std::vector<NamedParameter> parameters() { return collect<float>(*this); }
+    [[nodiscard]] std::vector<ConstNamedParameter> parameters() const { return collect<const float>(*this); }
+
+    /// Zero gradients shaped like parameters(), for backward_parameters().
+    [[nodiscard]] ParameterGradients zero_gradients() const {
+        ParameterGradients gradients;
+        for (const auto& parameter : parameters())
+            gradients.push_back(Vector::Zero(static_cast<Index>(parameter.size)));
+        return gradients;
+    }
+
+    /// The network's output for every column of `batch`: num_classes() x N.
+    [[nodiscard]] Matrix scores(const Matrix& batch) const {
+        check_batch(batch, "Sequential::scores");
+        Matrix result(num_classes(), batch.cols());
+        Workspace workspace;
+        for (Index start = 0; start < batch.cols(); start += chunk_size) {
+            const Index count = std::min(chunk_size, batch.cols() - start);
+            result.middleCols(start, count) = forward(batch.middleCols(start, count), workspace);
+        }
+        return result;
+    }
+
+    /// The gradient of w^T scores with respect to each column of `batch`: input_size() x N.
+    [[nodiscard]] Matrix gradients(const Matrix& batch, const Vector& output_weights) const {
+        return gradients(batch, output_weights, ReluRule::gradient);
+    }
+
+    /// As gradients(batch, w), with every ReLU's backward step replaced by `rule`.
+    [[nodiscard]] Matrix gradients(const Matrix& batch, const Vector& output_weights, ReluRule rule) const {
+        constexpr std::string_view who = "Sequential::gradients";
+        check_batch(batch, who);
+        smoothgrad::detail::require<shape_error>(output_weights.size() == num_classes(), who, "output weights have ",
+                                                 output_weights.size(), " entries, the network has ", num_classes(),
+                                                 " outputs");
+        Matrix result(input_size(), batch.cols());
+        Workspace workspace;
+        Matrix score_gradient;
+        for (Index start = 0; start < batch.cols(); start += chunk_size) {
+            const Index count = std::min(chunk_size, batch.cols() - start);
+            (void)forward(batch.middleCols(start, count), workspace);
+            score_gradient = output_weights.replicate(1, count);
+            result.middleCols(start, count) = backward_input(score_gradient, rule, workspace);
+        }
+        return result;
+    }
+
+    /// Forward pass over the whole batch, keeping in `workspace` what the backward passes need.
+    /// Returns the scores (num_classes() x N), a reference into `workspace`.
+    const Matrix& forward(const Eigen::Ref<const Matrix>& batch, Workspace& workspace) const {
+        check_batch(batch, "Sequential::forward");
+        workspace.input = batch;
+        workspace.outputs.resize(layers_.size());
+        workspace.caches.resize(layers_.size());
+        for (std::size_t i = 0; i < layers_.size(); ++i) {
+            const Matrix& in = i == 0 ? workspace.input : workspace.outputs[i - 1];
+            std::visit(
+                [&](const auto& layer) { layer.forward(in, shapes_[i], workspace.outputs[i], workspace.caches[i]); },
+                layers_[i]);
+        }
+        return workspace.outputs.back();
+    }
+
+    /// Input-gradient backward pass after forward(batch, workspace): the gradient of
+    /// sum_j score_gradient(:, j)^T scores(:, j) with respect to the batch, input_size() x N, a reference
+    /// into `workspace`. Computes no parameter gradient.
+    const Matrix& backward_input(const Matrix& score_gradient, ReluRule rule, Workspace& workspace) const {
+        backward(score_gradient, rule, workspace, nullptr, true);
+        return workspace.gradients.front();
+    }
+
+    /// Training backward pass after forward(batch, workspace): writes into `gradients` (shaped like
+    /// zero_gradients()) the gradient of sum_j score_gradient(:, j)^T scores(:, j) with respect to
+    /// every parameter. Skips the gradient with respect to the input itself.
+    void backward_parameters(const Matrix& score_gradient, Workspace& workspace, ParameterGradients& gradients) const {
+        constexpr std::string_view who = "Sequential::backward_parameters";
+        const auto parameters = this->parameters();
+        smoothgrad::detail::require<shape_error>(gradients.size() == parameters.size(), who, "gradients have ",
+                                                 gradients.size(), " tensors, the network has ", parameters.size());
+        for (std::size_t k = 0; k < parameters.size(); ++k) {
+            smoothgrad::detail::require<shape_error>(
+                static_cast<std::size_t>(gradients[k].size()) == parameters[k].size, who, "gradient ", k, " (",
+                parameters[k].name, ") has ", gradients[k].size(), " values, the parameter has ", parameters[k].size);
+        }
+        backward(score_gradient, ReluRule::gradient, workspace, &gradients, false);
+    }
+
+private:
+    [[nodiscard]] std::string layer_spec(std::size_t i) const {
+        return std::visit([](const auto& layer) { return layer.spec(); }, layers_[i]);
+    }
+
+    void check_layer_index(std::size_t i) const {
+        smoothgrad::detail::require(i < layers_.size(), "Sequential", "layer index must be < ", layers_.size(),
+                                    ", got ", i);
+    }
+
+    template <class Batch>
+    void check_batch(const Batch& batch, std::string_view who) const {
+        smoothgrad::detail::require<shape_error>(batch.rows() == input_size(), who, "batch has ", batch.rows(),
+                                                 " rows, the network expects ", input_size(), " (", input_shape(), ")");
+        smoothgrad::detail::require<shape_error>(batch.cols() > 0, who, "batch is empty");
+    }
+
+    [[nodiscard]] std::size_t parameter_count() const {
+        std::size_t count = 0;
+        for (const auto& layer : layers_)
+            std::visit([&](const auto& l) { count += ParameterizedLayer<std::decay_t<decltype(l)>> ? 2 : 0; }, layer);
+        return count;
+    }
+
+    template <class T, class Self>
+    static std::vector<BasicNamedParameter<T>> collect(Self& self) {
+        std::vector<BasicNamedParameter<T>> result;
+        for (std::size_t i = 0; i < self.layers_.size(); ++i) {
+            std::visit(
+                [&](auto& layer) {
+                    if constexpr (ParameterizedLayer<std::decay_t<decltype(layer)>>) {
+                        const std::string index = std::to_string(i);
+                        // A reference for a const layer, a Map into the layer for a mutable one: no copy.
+                        auto&& weight = layer.weight();
+                        auto&& bias = layer.bias();
+                        result.push_back({index + ".weight", layer.weight_shape(), weight.data(),
+                                          static_cast<std::size_t>(weight.size())});
+                        result.push_back(
+                            {index + ".bias", layer.bias_shape(), bias.data(), static_cast<std::size_t>(bias.size())});
+                    }
+                },
+                self.layers_[i]);
+        }
+        return result;
+    }
+
+    void backward(const Matrix& score_gradient, ReluRule rule, Workspace& workspace, ParameterGradients* gradients,
+                  bool input_gradient) const {
+        constexpr std::string_view who = "Sequential::backward";
+        smoothgrad::detail::require<shape_error>(
+            workspace.outputs.size() == layers_.size() && workspace.outputs.back().cols() == score_gradient.cols(), who,
+            "run forward on a batch of ", score_gradient.cols(), " columns first");
+        smoothgrad::detail::require<shape_error>(score_gradient.rows() == num_classes(), who, "score gradient has ",
+                                                 score_gradient.rows(), " rows, the network has ", num_classes(),
+                                                 " outputs");
+        workspace.gradients.resize(layers_.size());
+        std::size_t slot = parameter_count();
+        for (std::size_t i = layers_.size(); i-- > 0;) {
+            const Matrix& in = i == 0 ? workspace.input : workspace.outputs[i - 1];
+            const Matrix& out_gradient = i + 1 == layers_.size() ? score_gradient : workspace.gradients[i + 1];
+            std::visit(
+                [&](const auto& layer) {
+                    if constexpr (ParameterizedLayer<std::decay_t<decltype(layer)>>) {
+                        slot -= 2;
+                        if (gradients != nullptr) {
+                            layer.parameter_gradients(out_gradient, shapes_[i], in, workspace.caches[i],
+                                                      (*gradients)[slot].data(), (*gradients)[slot + 1].data());
+                        }
+                    }
+                    // The training pass needs no gradient with respect to the batch itself.
+                    if (i > 0 || input_gradient) {
+                        layer.backward(out_gradient, shapes_[i], in, rule, workspace.caches[i], workspace.gradients[i]);
+                    }
+                },
+                layers_[i]);
+        }
+    }
+
+    std::vector<Layer> layers_;
+    std::vector<ImageShape> shapes_;  ///< shapes_[i]: input of layer i; shapes_.back(): the output
+};
+
+}  // namespace smoothgrad::nn

@@ -1,0 +1,168 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// One epoch of mini-batch training with softmax cross-entropy, and classification accuracy.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/random.hpp"
+#include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/loss.hpp"
+#include "smoothgrad/nn/optimizers.hpp"
+#include "smoothgrad/nn/sequential.hpp"
+
+namespace smoothgrad::nn {
+
+/// How train_epoch goes through the data.
+struct TrainParams {
+    Index batch_size = 64;            ///< samples per optimizer step; the last batch may be smaller
+    std::uint64_t seed = 0;           ///< drives the shuffle and the input noise
+    std::uint64_t epoch = 0;          ///< the epoch's number: each epoch gets its own shuffle and noise
+    double input_noise_stddev = 0.0;  ///< Gaussian noise added to training inputs (SmoothGrad paper, Sec. 3.5)
+    bool shuffle = true;              ///< visit the samples in shuffled_indices order, else in order
+};
+
+/// The permutation of 0..n-1 used by epoch `epoch`: Fisher-Yates from the last position down, swapping
+/// position i with j = next_bits() % (i + 1) drawn from NoiseStream(seed ^ 0x53485546464C4521, epoch).
+/// Documented rather than std::shuffle, whose output differs between standard libraries; the modulo
+/// bias is below (i + 1) / 2^64.
+[[nodiscard]] inline std::vector<Index> shuffled_indices(Index n, std::uint64_t seed, std::uint64_t epoch) {
+    smoothgrad::detail::require(n >= 0, "shuffled_indices", "n must be >= 0, got ", n);
+    std::vector<Index> order(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+    NoiseStream stream(seed ^ 0x53485546464C4521ULL, epoch);
+    for (Index i = n - 1; i > 0; --i) {
+        const auto j = static_cast<Index>(stream.next_bits() % static_cast<std::uint64_t>(i + 1));
+        std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
+    }
+    return order;
+}
+
+namespace training_detail {
+
+inline void check_data(const Sequential& network, const Matrix& images, std::span<const int> labels,
+                       std::string_view who) {
+    smoothgrad::detail::require<shape_error>(images.rows() == network.input_size(), who, "images have ", images.rows(),
+                                             " rows, the network expects ", network.input_size());
+    smoothgrad::detail::require<shape_error>(images.cols() > 0, who, "no images");
+    smoothgrad::detail::require<shape_error>(static_cast<Index>(labels.size()) == images.cols(), who, "got ",
+                                             labels.size(), " labels for ", images.cols(), " images");
+    for (std::size_t j = 0; j < labels.size(); ++j) {
+        smoothgrad::detail::require(labels[j] >= 0 && labels[j] < network.num_classes(), who, "label ", j,
+                                    " must be in [0, ", network.num_classes(), "), got ", labels[j]);
+    }
+}
+
+}  // namespace training_detail
+
+/// One pass over `images` (one sample per column) in mini-batches: forward, softmax cross-entropy
+/// against `labels`, training backward, `optimizer.step`. With `input_noise_stddev` > 0 the k-th
+/// sample of the epoch gets noise from NoiseStream(seed, epoch * N + k). Returns the mean loss over the
+/// samples (each batch's mean loss weighted by its size), measured before each step.
+///
+///     nn::Adam adam;
+///     for (std::uint64_t e = 0; e < 5; ++e)
+///         nn::train_epoch(net, images, labels, {.batch_size = 64, .seed = 1, .epoch = e}, adam);
+template <Optimizer O>
+double train_epoch(Sequential& network, const Matrix& images, std::span<const int> labels, const TrainParams& params,
+                   O& optimizer) {
+    constexpr std::string_view who = "train_epoch";
+    training_detail::check_data(network, images, labels, who);
+    smoothgrad::detail::require(params.batch_size > 0, who, "batch_size must be > 0, got ", params.batch_size);
+    smoothgrad::detail::require(params.input_noise_stddev >= 0, who, "input_noise_stddev must be >= 0, got ",
+                                params.input_noise_stddev);
+    const Index n = images.cols();
+    std::vector<Index> order;
+    if (params.shuffle) {
+        order = shuffled_indices(n, params.seed, params.epoch);
+    } else {
+        order.resize(static_cast<std::size_t>(n));
+        for (Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+    }
+    Workspace workspace;
+    ParameterGradients gradients = network.zero_gradients();
+    Matrix batch;
+    Matrix score_gradient;
+    Vector noise(images.rows());
+    std::vector<int> batch_labels;
+    double total = 0.0;
+    for (Index start = 0; start < n; start += params.batch_size) {
+        const Index count = std::min(params.batch_size, n - start);
+        batch.resize(images.rows(), count);
+        batch_labels.resize(static_cast<std::size_t>(count));
+        for (Index b = 0; b < count; ++b) {
+            const Index k = start + b;
+            const Index sample = order[static_cast<std::size_t>(k)];
+            batch.col(b) = images.col(sample);
+            batch_labels[static_cast<std::size_t>(b)] = labels[static_cast<std::size_t>(sample)];
+            if (params.input_noise_stddev > 0) {
+                NoiseStream stream(params.seed,
+                                   params.epoch * static_cast<std::uint64_t>(n) + static_cast<std::uint64_t>(k));
+                stream.fill_normal(noise, params.input_noise_stddev);
+                batch.col(b) += noise;
+            }
+        }
+        const Matrix& scores = network.forward(batch, workspace);
+        total += softmax_cross_entropy(scores, batch_labels, score_gradient) * static_cast<double>(count);
+        network.backward_parameters(score_gradient, workspace, gradients);
+        optimizer.step(network.parameters(), gradients);
+    }
+    return total / static_cast<double>(n);
+}
+
+/// train_epoch with labels in an Eigen vector.
+template <Optimizer O>
+double train_epoch(Sequential& network, const Matrix& images, const Eigen::VectorXi& labels, const TrainParams& params,
+                   O& optimizer) {
+    return train_epoch(network, images, std::span<const int>(labels.data(), static_cast<std::size_t>(labels.size())),
+                       params, optimizer);
+}
+
+/// The index of the largest score of each column (the first one on ties).
+[[nodiscard]] inline std::vector<int> predict(const Sequential& network, const Matrix& images) {
+    const Matrix scores = network.scores(images);
+    std::vector<int> result(static_cast<std::size_t>(scores.cols()));
+    for (Index j = 0; j < scores.cols(); ++j) {
+        Index best = 0;
+        scores.col(j).maxCoeff(&best);
+        result[static_cast<std::size_t>(j)] = static_cast<int>(best);
+    }
+    return result;
+}
+
+/// The fraction of columns of `images` whose largest score is at their label, evaluated `batch_size`
+/// columns at a time.
+[[nodiscard]] inline double accuracy(const Sequential& network, const Matrix& images, std::span<const int> labels,
+                                     Index batch_size = 256) {
+    constexpr std::string_view who = "accuracy";
+    training_detail::check_data(network, images, labels, who);
+    smoothgrad::detail::require(batch_size > 0, who, "batch_size must be > 0, got ", batch_size);
+    Workspace workspace;
+    Index correct = 0;
+    for (Index start = 0; start < images.cols(); start += batch_size) {
+        const Index count = std::min(batch_size, images.cols() - start);
+        const Matrix& scores = network.forward(images.middleCols(start, count), workspace);
+        for (Index j = 0; j < count; ++j) {
+            Index best = 0;
+            scores.col(j).maxCoeff(&best);
+            correct += best == labels[static_cast<std::size_t>(start + j)] ? 1 : 0;
+        }
+    }
+    return static_cast<double>(correct) / static_cast<double>(images.cols());
+}
+
+/// accuracy with labels in an Eigen vector.
+[[nodiscard]] inline double accuracy(const Sequential& network, const Matrix& images, const Eigen::VectorXi& labels,
+                                     Index batch_size = 256) {
+    return accuracy(network, images, std::span<const int>(labels.data(), static_cast<std::size_t>(labels.size())),
+                    batch_size);
+}
+
+}  // namespace smoothgrad::nn

@@ -1,0 +1,65 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#include "smoothgrad/nn/layers/pooling.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "../nn_test_support.hpp"
+#include "smoothgrad/nn/sequential.hpp"
+#include "smoothgrad/testing/gradient_check.hpp"
+
+using namespace smoothgrad;
+using nn::MaxPool2D;
+
+TEST_CASE("MaxPool2D takes the maximum of each window, by hand", "[nn][maxpool]") {
+    const MaxPool2D pool(2);
+    nn::LayerCache cache;
+    Matrix out;
+    SECTION("4x4 single channel") {
+        Matrix x(16, 1);
+        x << 1, 5, 2, 0,  //
+            3, 4, 8, 7,   //
+            9, 6, 1, 1,   //
+            2, 0, 3, 4.5f;
+        pool.forward(x, {4, 4, 1}, out, cache);
+        CHECK(out.col(0) == Vector{{5, 8, 9, 4.5f}});
+        // The gradient goes to the positions of the maxima: 1, 6, 8 and 15.
+        Matrix g(4, 1);
+        g << 10, 20, 30, 40;
+        Matrix dx;
+        pool.backward(g, {4, 4, 1}, x, ReluRule::gradient, cache, dx);
+        Vector expected = Vector::Zero(16);
+        expected[1] = 10;
+        expected[6] = 20;
+        expected[8] = 30;
+        expected[15] = 40;
+        CHECK(dx.col(0) == expected);
+    }
+    SECTION("odd sizes are floored like PyTorch, channels pooled separately") {
+        // 3x3 image, 2 channels, HWC: channel 0 = 0..8 row by row, channel 1 = 8..0.
+        Matrix x(18, 1);
+        for (Index p = 0; p < 9; ++p) {
+            x(2 * p, 0) = static_cast<float>(p);
+            x(2 * p + 1, 0) = static_cast<float>(8 - p);
+        }
+        REQUIRE(pool.output_shape({3, 3, 2}) == ImageShape{1, 1, 2});
+        pool.forward(x, {3, 3, 2}, out, cache);
+        // Window rows 0-1, columns 0-1: channel 0 holds 0, 1, 3, 4; channel 1 holds 8, 7, 5, 4.
+        CHECK(out.col(0) == Vector{{4, 8}});
+    }
+}
+
+TEST_CASE("MaxPool2D gradients agree with finite differences without ties", "[nn][maxpool][gradient]") {
+    nn::Sequential net({5, 4, 3}, {MaxPool2D(2)});
+    const Matrix x = nn_test::random_matrix(net.input_size(), 3, 31);
+    const auto report = testing::check_gradients(net, x, nn_test::random_vector(net.num_classes(), 32), {.step = 1e-3});
+    INFO(report);
+    CHECK(report.passed);
+    CHECK(report.max_abs_error < 1e-3);
+}
+
+TEST_CASE("MaxPool2D rejects a kernel below 1 and inputs smaller than a window", "[nn][maxpool][errors]") {
+    CHECK_THROWS_AS(MaxPool2D(0), argument_error);
+    CHECK_THROWS_WITH(MaxPool2D(3).output_shape({2, 5, 1}), Catch::Contains("larger than input 2x5x1"));
+    CHECK(MaxPool2D(3).spec() == "maxpool 3");
+}

@@ -1,0 +1,85 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#include "smoothgrad/nn/optimizers.hpp"
+
+#include <catch2/catch.hpp>
+#include <vector>
+
+using namespace smoothgrad;
+
+namespace {
+
+/// One parameter tensor over `values`.
+std::vector<nn::NamedParameter> view(std::vector<float>& values) {
+    return {nn::NamedParameter{"0.weight", {values.size()}, values.data(), values.size()}};
+}
+
+nn::ParameterGradients gradient_of(std::initializer_list<float> values) {
+    Vector g(static_cast<Index>(values.size()));
+    Index i = 0;
+    for (const float v : values) g[i++] = v;
+    return {g};
+}
+
+}  // namespace
+
+static_assert(nn::Optimizer<nn::Adam>);
+static_assert(nn::Optimizer<nn::Sgd>);
+
+TEST_CASE("Adam's first two steps, worked by hand", "[nn][optimizers][adam]") {
+    std::vector<float> p{1.0f};
+    nn::Adam adam;  // lr 1e-3, betas 0.9 / 0.999, eps 1e-8
+    // Step 1, g = 0.5: m = 0.05, v = 0.00025, bias-corrected 0.5 and 0.25: p -= 1e-3 * 0.5 / 0.5.
+    adam.step(view(p), gradient_of({0.5f}));
+    CHECK(p[0] == Approx(0.999).epsilon(1e-6));
+    // Step 2, g = -1: m = -0.055, v = 0.00124975; p -= 1e-3 / 0.19 * m / (sqrt(v) / sqrt(1 - 0.999^2) + eps).
+    adam.step(view(p), gradient_of({-1.0f}));
+    CHECK(p[0] == Approx(0.9993661035).epsilon(1e-6));
+    CHECK(adam.steps() == 2);
+}
+
+TEST_CASE("SGD with momentum, worked by hand", "[nn][optimizers][sgd]") {
+    std::vector<float> p{1.0f, 2.0f};
+    SECTION("heavy ball") {
+        nn::Sgd sgd({.learning_rate = 0.1, .momentum = 0.9});
+        sgd.step(view(p), gradient_of({1.0f, -2.0f}));  // b = g
+        CHECK(p[0] == Approx(0.9));
+        CHECK(p[1] == Approx(2.2));
+        sgd.step(view(p), gradient_of({1.0f, 0.0f}));  // b = 0.9 b + g = (1.9, -1.8)
+        CHECK(p[0] == Approx(0.71));
+        CHECK(p[1] == Approx(2.38));
+    }
+    SECTION("nesterov") {
+        nn::Sgd sgd({.learning_rate = 0.1, .momentum = 0.9, .nesterov = true});
+        sgd.step(view(p), gradient_of({1.0f, 0.0f}));  // p -= 0.1 (g + 0.9 b), b = 1
+        CHECK(p[0] == Approx(0.81));
+        sgd.step(view(p), gradient_of({1.0f, 0.0f}));  // b = 1.9: p -= 0.1 (1 + 1.71)
+        CHECK(p[0] == Approx(0.539));
+        CHECK(p[1] == Approx(2.0));
+    }
+    SECTION("weight decay adds weight_decay * p to the gradient") {
+        nn::Sgd sgd({.learning_rate = 0.1, .momentum = 0.0, .weight_decay = 0.5});
+        sgd.step(view(p), gradient_of({0.0f, 0.0f}));
+        CHECK(p[0] == Approx(0.95));
+        CHECK(p[1] == Approx(1.9));
+    }
+}
+
+TEST_CASE("Adam minimizes a quadratic", "[nn][optimizers][adam]") {
+    std::vector<float> p{3.0f, -2.0f};
+    nn::Adam adam({.learning_rate = 0.05});
+    for (int step = 0; step < 500; ++step) adam.step(view(p), gradient_of({2 * (p[0] - 1), 2 * (p[1] + 1)}));
+    CHECK(p[0] == Approx(1.0).margin(1e-2));
+    CHECK(p[1] == Approx(-1.0).margin(1e-2));
+}
+
+TEST_CASE("optimizers reject bad settings and mismatched gradients", "[nn][optimizers][errors]") {
+    CHECK_THROWS_AS(nn::Adam({.learning_rate = 0}), argument_error);
+    CHECK_THROWS_AS(nn::Adam({.beta1 = 1.0}), argument_error);
+    CHECK_THROWS_AS(nn::Sgd({.momentum = -1}), argument_error);
+    CHECK_THROWS_AS(nn::Sgd({.momentum = 0, .nesterov = true}), argument_error);
+    std::vector<float> p{1.0f, 2.0f};
+    nn::Adam adam;
+    CHECK_THROWS_AS(adam.step(view(p), gradient_of({1.0f})), shape_error);
+    CHECK_THROWS_AS(adam.step(view(p), {}), shape_error);
+}
