@@ -1,0 +1,415 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+// smoothgrad-explain: explains images with a network stored as safetensors, and writes the maps.
+//
+//     smoothgrad-explain --model models/fashion_mnist_cnn.safetensors --fashion-mnist-index 0,1,2
+//         --method vanilla --smooth-samples 50 --gallery out/
+//
+// Run with --help for every option. Errors are one line on stderr and a non-zero exit code.
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <smoothgrad/io/idx.hpp>
+#include <smoothgrad/io/image.hpp>
+#include <smoothgrad/io/npy.hpp>
+#include <smoothgrad/nn/serialization.hpp>
+#include <smoothgrad/smoothgrad.hpp>
+
+namespace {
+using namespace smoothgrad;
+namespace fs = std::filesystem;
+
+constexpr std::string_view usage = R"(Usage: smoothgrad-explain --model FILE.safetensors INPUTS [OPTIONS]
+
+Explains what a network's class score is sensitive to, with SmoothGrad (Smilkov et al. 2017) around a
+gradient method, and writes the maps.
+
+Inputs (one or more; each flag may repeat):
+  --image FILE[,FILE...]          PNG or JPEG images of the model's input size
+  --fashion-mnist-index K[,K...]  images of the Fashion-MNIST test set; ranges as A-B
+  --fashion-mnist-dir DIR         where the IDX files are (default /usr/share/datasets/fashion-mnist)
+Model:
+  --model FILE                    network weights (safetensors with a "spec" in its metadata)
+  --spec SPEC                     the architecture, for files without one
+Preprocessing of 8-bit pixels p:  x = (p * scale - mean) / std
+  --scale F (1/255)  --mean F (0)  --std F (1)
+Method:
+  --class C                       class to explain (default: the predicted class)
+  --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
+                                  gradient-x-input (default vanilla)
+  --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50)
+  --noise-level F                 noise sigma / (x_max - x_min) (default 0.15)
+  --noise-stddev F                an absolute noise sigma instead
+  --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
+  --steps M                       integrated-gradients steps (default 50)
+  --batch-size B                  samples per model call (default 50)
+  --seed S                        noise seed (default 0)
+Output:
+  --png FILE                      the map as an 8-bit PNG (|map| summed over channels, capped at
+                                  the percentile, scaled to [0, 1], coloured)
+  --npy FILE                      the raw float map, HWC, as NumPy .npy
+                                  With several inputs, FILE must contain {} (replaced by the input's name).
+  --gallery DIR                   input, map and overlay PNGs of every input and an index.html
+  --colormap gray|heat            colours of the PNGs (default gray, as in the paper)
+  --percentile P                  cap for the PNGs (default 99)
+  --quiet                         no progress bar
+  --help                          this text
+)";
+
+/// Everything the command line says.
+struct Options {
+    fs::path model;
+    std::string spec;
+    std::vector<fs::path> images;
+    std::vector<Index> fashion_mnist_indices;
+    fs::path fashion_mnist_dir = default_fashion_mnist_dir();
+    float scale = 1.0f / 255.0f, mean = 0.0f, stddev = 1.0f;
+    std::optional<Index> target_class;
+    std::string method = "vanilla";
+    int smooth_samples = 50;
+    double noise_level = 0.15;
+    std::optional<double> noise_stddev;
+    Aggregation aggregation = Aggregation::mean;
+    int steps = 50, batch_size = 50;
+    std::uint64_t seed = 0;
+    std::optional<fs::path> png, npy, gallery;
+    Colormap colormap = Colormap::gray;
+    double percentile = 99.0;
+    bool quiet = false;
+    bool help = false;
+};
+
+constexpr std::string_view who = "smoothgrad-explain";
+
+template <class Number>
+Number parse_number(std::string_view flag, std::string_view text) {
+    Number value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    detail::require(error == std::errc{} && end == text.data() + text.size(), who, flag, " expects a number, got '",
+                    text, "'");
+    return value;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    for (std::size_t start = 0; start <= text.size();) {
+        const std::size_t end = std::min(text.find(separator, start), text.size());
+        if (end > start) parts.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return parts;
+}
+
+Options parse_arguments(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view flag = argv[i];
+        const auto value = [&]() -> std::string_view {
+            detail::require(i + 1 < argc, who, flag, " needs a value");
+            return argv[++i];
+        };
+        if (flag == "--help" || flag == "-h") options.help = true;
+        else if (flag == "--quiet") options.quiet = true;
+        else if (flag == "--model") options.model = value();
+        else if (flag == "--spec") options.spec = value();
+        else if (flag == "--image")
+            for (const auto file : split(value(), ',')) options.images.emplace_back(file);
+        else if (flag == "--fashion-mnist-index")
+            for (const auto item : split(value(), ',')) {
+                const auto dash = item.find('-', 1);
+                const auto first = parse_number<Index>(flag, item.substr(0, dash));
+                const auto last = dash == std::string_view::npos ? first : parse_number<Index>(flag, item.substr(dash + 1));
+                detail::require(first >= 0 && last >= first && last - first < 100000, who, flag,
+                                " expects indices or ranges A-B with 0 <= A <= B, got '", item, "'");
+                for (Index k = first; k <= last; ++k) options.fashion_mnist_indices.push_back(k);
+            }
+        else if (flag == "--fashion-mnist-dir") options.fashion_mnist_dir = value();
+        else if (flag == "--scale") options.scale = parse_number<float>(flag, value());
+        else if (flag == "--mean") options.mean = parse_number<float>(flag, value());
+        else if (flag == "--std") options.stddev = parse_number<float>(flag, value());
+        else if (flag == "--class") options.target_class = parse_number<Index>(flag, value());
+        else if (flag == "--method") options.method = value();
+        else if (flag == "--smooth-samples") options.smooth_samples = parse_number<int>(flag, value());
+        else if (flag == "--noise-level") options.noise_level = parse_number<double>(flag, value());
+        else if (flag == "--noise-stddev") options.noise_stddev = parse_number<double>(flag, value());
+        else if (flag == "--aggregate") {
+            const std::string_view name = value();
+            if (name == "mean") options.aggregation = Aggregation::mean;
+            else if (name == "square") options.aggregation = Aggregation::mean_of_squares;
+            else if (name == "variance") options.aggregation = Aggregation::variance;
+            else throw argument_error(detail::message(who, "--aggregate must be mean, square or variance, got '", name, "'"));
+        } else if (flag == "--steps") options.steps = parse_number<int>(flag, value());
+        else if (flag == "--batch-size") options.batch_size = parse_number<int>(flag, value());
+        else if (flag == "--seed") options.seed = parse_number<std::uint64_t>(flag, value());
+        else if (flag == "--png") options.png = fs::path(value());
+        else if (flag == "--npy") options.npy = fs::path(value());
+        else if (flag == "--gallery") options.gallery = fs::path(value());
+        else if (flag == "--colormap") {
+            const std::string_view name = value();
+            if (name == "gray") options.colormap = Colormap::gray;
+            else if (name == "heat") options.colormap = Colormap::heat;
+            else throw argument_error(detail::message(who, "--colormap must be gray or heat, got '", name, "'"));
+        } else if (flag == "--percentile") options.percentile = parse_number<double>(flag, value());
+        else throw argument_error(detail::message(who, "unknown option '", flag, "' (see --help)"));
+    }
+    if (options.help) return options;
+    detail::require(!options.model.empty(), who, "--model is required (see --help)");
+    detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,
+                    "give at least one --image or --fashion-mnist-index");
+    detail::require(options.smooth_samples >= 0, who, "--smooth-samples must be >= 0, got ", options.smooth_samples);
+    detail::require(std::isfinite(options.stddev) && options.stddev != 0.0f, who, "--std must be finite and non-zero, got ",
+                    options.stddev);
+    detail::require(std::isfinite(options.scale) && std::isfinite(options.mean), who, "--scale and --mean must be finite");
+    const std::size_t inputs = options.images.size() + options.fashion_mnist_indices.size();
+    for (const auto& output : {options.png, options.npy})
+        detail::require(!output || inputs == 1 || output->string().find("{}") != std::string::npos, who, "with ", inputs,
+                        " inputs, the output path '", output ? output->string() : "", "' must contain {}");
+    return options;
+}
+
+/// One input to explain: its name, preprocessed pixels, the raw image for display, and its label if known.
+struct Input {
+    std::string name;
+    Vector values;
+    Image display;  // pixels in [0, 1]
+    std::optional<int> label;
+};
+
+std::vector<Input> gather_inputs(const Options& options, const ImageShape& shape) {
+    std::vector<Input> inputs;
+    const auto preprocess = [&](const Vector& raw) -> Vector {
+        return ((raw * options.scale).array() - options.mean) / options.stddev;
+    };
+    for (const fs::path& file : options.images) {
+        const Image raw = load_image(file, {.channels = static_cast<int>(shape.channels), .scale = 1.0f});
+        detail::require<shape_error>(raw.shape == shape, who, "image '", file.string(), "' is ", raw.shape,
+                                     ", the model expects ", shape);
+        inputs.push_back({file.stem().string(), preprocess(raw.pixels), {raw.pixels / 255.0f, raw.shape}, std::nullopt});
+    }
+    if (!options.fashion_mnist_indices.empty()) {
+        const Dataset test = load_fashion_mnist(options.fashion_mnist_dir, Split::test, {.scale = 1.0f});
+        detail::require<shape_error>(test.shape == shape, who, "Fashion-MNIST images are ", test.shape,
+                                     ", the model expects ", shape);
+        for (const Index k : options.fashion_mnist_indices) {
+            detail::require(k < test.images.cols(), who, "--fashion-mnist-index ", k, " is past the test set's ",
+                            test.images.cols(), " images");
+            const Vector raw = test.images.col(k);
+            inputs.push_back({"fashion-mnist-test-" + std::to_string(k), preprocess(raw), {raw / 255.0f, shape},
+                              test.labels[static_cast<std::size_t>(k)]});
+        }
+    }
+    return inputs;
+}
+
+/// A progress bar on stderr, drawn only on a terminal and only for long work.
+class ProgressBar {
+public:
+    ProgressBar(Index total, bool enabled) : total_(total), enabled_(enabled && isatty(fileno(stderr)) != 0) {}
+    ~ProgressBar() {
+        if (drawn_) std::fprintf(stderr, "\n");
+    }
+    void update(Index done) {
+        if (!enabled_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (done < total_ && drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        drawn_ = true;
+        constexpr int width = 40;
+        const int filled = static_cast<int>(width * done / std::max<Index>(total_, 1));
+        std::fprintf(stderr, "\r[%s%s] %3d%% %ld/%ld samples", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                     std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
+                     static_cast<int>(100 * done / std::max<Index>(total_, 1)), static_cast<long>(done),
+                     static_cast<long>(total_));
+        std::fflush(stderr);
+    }
+
+private:
+    Index total_;
+    bool enabled_;
+    bool drawn_ = false;
+    std::chrono::steady_clock::time_point last_{};
+};
+
+/// Runs `method`, wrapped in SmoothGrad unless --smooth-samples is 0.
+template <class Method>
+Vector explain_with(const Method& method, const nn::Sequential& net, const Vector& input, const Target& target,
+                    const Options& options, const ProgressCallback& progress) {
+    if (options.smooth_samples == 0) return method(net, input, target);
+    const SmoothGrad<Method> smooth{.method = method,
+                                    .samples = options.smooth_samples,
+                                    .noise_level = options.noise_level,
+                                    .noise_stddev = options.noise_stddev,
+                                    .aggregation = options.aggregation,
+                                    .batch_size = options.batch_size,
+                                    .seed = options.seed,
+                                    .progress = progress};
+    return smooth(net, input, target);
+}
+
+Vector explain(const nn::Sequential& net, const Vector& input, const Target& target, const Options& options,
+               const ProgressCallback& progress) {
+    const std::string& m = options.method;
+    if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, target, options, progress);
+    if (m == "gradient-x-input") return explain_with(GradientTimesInput{}, net, input, target, options, progress);
+    if (m == "guided-backprop") return explain_with(GuidedBackprop{}, net, input, target, options, progress);
+    if (m == "deconvnet") return explain_with(Deconvnet{}, net, input, target, options, progress);
+    if (m == "integrated-gradients")
+        return explain_with(IntegratedGradients{.steps = options.steps, .batch_size = options.batch_size}, net, input,
+                            target, options, progress);
+    throw argument_error(detail::message(who, "--method must be vanilla, integrated-gradients, guided-backprop, ",
+                                         "deconvnet or gradient-x-input, got '", m, "'"));
+}
+
+std::string class_label(const std::vector<std::string>& names, Index c) {
+    return names.empty() ? std::to_string(c) : std::to_string(c) + " (" + names[static_cast<std::size_t>(c)] + ")";
+}
+
+fs::path output_path(const fs::path& pattern, const std::string& name) {
+    std::string text = pattern.string();
+    if (const auto at = text.find("{}"); at != std::string::npos) text.replace(at, 2, name);
+    return text;
+}
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else if (c == '&') out += "&amp;";
+        else if (c == '"') out += "&quot;";
+        else out += c;
+    }
+    return out;
+}
+
+/// One row of the gallery's table.
+struct GalleryRow {
+    std::string name, label, prediction, explained, input_png, map_png, overlay_png;
+};
+
+void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows, const std::string& description) {
+    std::ofstream page(dir / "index.html");
+    detail::require<io_error>(page.good(), who, "cannot write '", (dir / "index.html").string(), "'");
+    page << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>smoothgrad gallery</title>\n"
+         << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+         << "td,th{padding:6px 10px;border-bottom:1px solid #ddd;text-align:left}"
+         << "img{width:112px;height:112px;image-rendering:pixelated}</style>\n</head>\n<body>\n"
+         << "<h1>smoothgrad gallery</h1>\n<p>" << html_escape(description) << "</p>\n"
+         << "<table>\n<tr><th>input</th><th>true class</th><th>prediction</th><th>explained class</th>"
+         << "<th>image</th><th>sensitivity map</th><th>overlay</th></tr>\n";
+    for (const auto& row : rows)
+        page << "<tr><td>" << html_escape(row.name) << "</td><td>" << html_escape(row.label) << "</td><td>"
+             << html_escape(row.prediction) << "</td><td>" << html_escape(row.explained) << "</td>"
+             << "<td><img src=\"" << row.input_png << "\" alt=\"input\"></td>"
+             << "<td><img src=\"" << row.map_png << "\" alt=\"map\"></td>"
+             << "<td><img src=\"" << row.overlay_png << "\" alt=\"overlay\"></td></tr>\n";
+    page << "</table>\n</body>\n</html>\n";
+    detail::require<io_error>(page.good(), who, "writing '", (dir / "index.html").string(), "' failed");
+}
+
+int run(const Options& options) {
+    const nn::LoadedNetwork loaded = nn::load_network(options.model, {.spec = options.spec});
+    const nn::Sequential& net = loaded.network;
+    const ImageShape shape = net.input_shape();
+    const std::vector<Input> inputs = gather_inputs(options, shape);
+    if (options.target_class)
+        detail::require(*options.target_class >= 0 && *options.target_class < net.num_classes(), who, "--class must be in [0, ",
+                        net.num_classes(), "), got ", *options.target_class);
+
+    const Index samples_per_input = std::max(options.smooth_samples, 1);
+    const Index total = static_cast<Index>(inputs.size()) * samples_per_input;
+    ProgressBar bar(total, !options.quiet && (total >= 500 || inputs.size() >= 10));
+    if (options.gallery) fs::create_directories(*options.gallery);
+
+    std::vector<GalleryRow> rows;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const Input& input = inputs[i];
+        const Vector scores = net.scores(input.values);
+        Index predicted = 0;
+        scores.maxCoeff(&predicted);
+        const double probability = 1.0 / (scores.array() - scores[predicted]).exp().cast<double>().sum();
+        const Index explained = options.target_class.value_or(predicted);
+        const Index done_before = static_cast<Index>(i) * samples_per_input;
+        const Vector map = explain(net, input.values, explained, options,
+                                   [&](Index done, Index) { bar.update(done_before + done); });
+        bar.update(done_before + samples_per_input);
+
+        std::ostringstream line;
+        line << input.name << ": predicted " << class_label(loaded.class_names, predicted) << ", score "
+             << scores[predicted] << ", probability " << probability;
+        if (input.label) line << "; true class " << class_label(loaded.class_names, *input.label);
+        line << "; explained class " << class_label(loaded.class_names, explained) << "\n";
+        std::cout << line.str();
+
+        const Image magnitude = normalize_unit(reduce_channels(map, shape, ChannelReduction::sum_abs),
+                                               {.clip_percentile = options.percentile});
+        const Image coloured = apply_colormap(magnitude, options.colormap);
+        if (options.png) {
+            const fs::path path = output_path(*options.png, input.name);
+            write_png(path, coloured);
+            std::cout << "  wrote " << path.string() << "\n";
+        }
+        if (options.npy) {
+            const fs::path path = output_path(*options.npy, input.name);
+            write_npy(path, Image{map, shape});
+            std::cout << "  wrote " << path.string() << "\n";
+        }
+        if (options.gallery) {
+            GalleryRow row{input.name,
+                           input.label ? class_label(loaded.class_names, *input.label) : "",
+                           class_label(loaded.class_names, predicted) + ", p = " + std::to_string(probability).substr(0, 5),
+                           class_label(loaded.class_names, explained),
+                           input.name + "_input.png",
+                           input.name + "_map.png",
+                           input.name + "_overlay.png"};
+            write_png(*options.gallery / row.input_png, input.display);
+            write_png(*options.gallery / row.map_png, coloured);
+            write_png(*options.gallery / row.overlay_png,
+                      blend(apply_colormap(magnitude, Colormap::heat), input.display, 0.6f));
+            rows.push_back(std::move(row));
+        }
+    }
+    if (options.gallery) {
+        std::ostringstream description;
+        description << "Model " << options.model.filename().string() << ", method " << options.method;
+        if (options.smooth_samples > 0)
+            description << " with SmoothGrad (n = " << options.smooth_samples << ", noise level "
+                        << options.noise_level << ")";
+        description << ". Maps: |map| summed over channels, capped at the " << options.percentile
+                    << "th percentile; overlays in the heat colour map.";
+        write_gallery_page(*options.gallery, rows, description.str());
+        std::cout << "wrote " << (*options.gallery / "index.html").string() << " and " << 3 * rows.size() << " PNG files\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const Options options = parse_arguments(argc, argv);
+        if (options.help) {
+            std::cout << usage;
+            return 0;
+        }
+        return run(options);
+    } catch (const std::exception& e) {
+        std::string message = e.what();
+        std::replace(message.begin(), message.end(), '\n', ' ');
+        std::cerr << "smoothgrad-explain: error: " << message << "\n";
+        return dynamic_cast<const argument_error*>(&e) != nullptr ? 2 : 1;  // 2: the command line was wrong
+    }
+}
