@@ -38,7 +38,8 @@ using ProgressCallback = std::function<void(Index done, Index total)>;
 ///
 /// The noise of sample i is a pure function of (seed, i) (see NoiseStream) and samples are combined in
 /// the order of i, so a seed gives bit-identical maps whatever the batch size, for any model whose result
-/// for a column does not depend on the other columns of its batch (the reference network's does not).
+/// for a column does not depend on the other columns of its batch. (Eigen's matrix products can round
+/// differently for different batch widths; such a model gives maps that agree to rounding instead.)
 template <class Method = VanillaGradient>
 struct SmoothGrad {
     static constexpr std::string_view name = "smooth_grad";
