@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,21 +27,6 @@ using smoothgrad::format_error;
 using smoothgrad::io_error;
 using Bytes = std::vector<std::uint8_t>;
 
-/// A fresh directory under the system's temporary directory, removed with its content at scope exit.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::random_device entropy;
-        path = fs::temp_directory_path() / ("smoothgrad-idx-test-" + std::to_string(entropy()));
-        fs::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-};
 
 /// An IDX header: magic 0x0000TTDD then the sizes, big-endian.
 Bytes idx_header(std::uint8_t type, std::initializer_list<std::uint32_t> dims) {
@@ -98,8 +85,8 @@ void require_error(F&& f, std::initializer_list<std::string> parts) {
 }  // namespace
 
 TEST_CASE("read_idx reads a raw 3-D file of unsigned bytes", "[io][idx]") {
-    TempDir dir;
-    const fs::path path = dir.path / "images";
+    const test_support::TempDir dir("idx-test");
+    const fs::path path = dir / "images";
     write_raw(path, idx_file({2, 2, 3}, iota_bytes(12, 200)));
     const smoothgrad::IdxArray array = smoothgrad::read_idx(path);
     CHECK(array.dims == std::vector<std::size_t>{2, 2, 3});
@@ -107,8 +94,8 @@ TEST_CASE("read_idx reads a raw 3-D file of unsigned bytes", "[io][idx]") {
 }
 
 TEST_CASE("read_idx reads a gzipped file, recognised by its magic bytes not its name", "[io][idx]") {
-    TempDir dir;
-    const fs::path path = dir.path / "labels.idx";  // no .gz suffix on purpose
+    const test_support::TempDir dir("idx-test");
+    const fs::path path = dir / "labels.idx";  // no .gz suffix on purpose
     const Bytes data{9, 2, 1, 1, 6, 0, 255};
     write_gz(path, idx_file({7}, data));
     REQUIRE(read_raw(path).at(0) == 0x1f);  // it is gzip on disk
@@ -118,8 +105,8 @@ TEST_CASE("read_idx reads a gzipped file, recognised by its magic bytes not its 
 }
 
 TEST_CASE("read_idx reads a 2-D file larger than one zlib buffer", "[io][idx]") {
-    TempDir dir;
-    const fs::path path = dir.path / "big.gz";
+    const test_support::TempDir dir("idx-test");
+    const fs::path path = dir / "big.gz";
     Bytes data(300 * 1000);
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>((i * 7919) % 251);
     write_gz(path, idx_file({300, 1000}, data));
@@ -129,8 +116,8 @@ TEST_CASE("read_idx reads a 2-D file larger than one zlib buffer", "[io][idx]") 
 }
 
 TEST_CASE("read_idx with a limit reads only the first items", "[io][idx]") {
-    TempDir dir;
-    const fs::path path = dir.path / "images.gz";
+    const test_support::TempDir dir("idx-test");
+    const fs::path path = dir / "images.gz";
     write_gz(path, idx_file({3, 2, 2}, iota_bytes(12)));
     const smoothgrad::IdxArray two = smoothgrad::read_idx(path, {.limit = 2});
     CHECK(two.dims == std::vector<std::size_t>{2, 2, 2});
@@ -141,8 +128,8 @@ TEST_CASE("read_idx with a limit reads only the first items", "[io][idx]") {
 }
 
 TEST_CASE("read_idx accepts a zero size as an empty array", "[io][idx]") {
-    TempDir dir;
-    const fs::path path = dir.path / "empty";
+    const test_support::TempDir dir("idx-test");
+    const fs::path path = dir / "empty";
     write_raw(path, idx_file({0, 28, 28}, {}));
     const smoothgrad::IdxArray array = smoothgrad::read_idx(path);
     CHECK(array.dims == std::vector<std::size_t>{0, 28, 28});
@@ -150,17 +137,17 @@ TEST_CASE("read_idx accepts a zero size as an empty array", "[io][idx]") {
 }
 
 TEST_CASE("read_idx rejects what is not an IDX file of unsigned bytes", "[io][idx]") {
-    TempDir dir;
-    const fs::path path = dir.path / "bad.idx";
+    const test_support::TempDir dir("idx-test");
+    const fs::path path = dir / "bad.idx";
     const std::string where = path.string();
     const auto read = [&] { (void)smoothgrad::read_idx(path); };
 
     SECTION("missing file") {
-        require_error<io_error>([&] { (void)smoothgrad::read_idx(dir.path / "nowhere.gz"); },
-                                {"read_idx", (dir.path / "nowhere.gz").string()});
+        require_error<io_error>([&] { (void)smoothgrad::read_idx(dir / "nowhere.gz"); },
+                                {"read_idx", (dir / "nowhere.gz").string()});
     }
     SECTION("a directory") {
-        require_error<io_error>([&] { (void)smoothgrad::read_idx(dir.path); }, {dir.path.string(), "is a directory"});
+        require_error<io_error>([&] { (void)smoothgrad::read_idx(dir.path()); }, {dir.path().string(), "is a directory"});
     }
     SECTION("empty file") {
         write_raw(path, {});
@@ -214,12 +201,12 @@ TEST_CASE("read_idx rejects what is not an IDX file of unsigned bytes", "[io][id
 }
 
 TEST_CASE("read_idx rejects a corrupt gzip stream", "[io][idx]") {
-    TempDir dir;
-    const fs::path good = dir.path / "good.gz";
+    const test_support::TempDir dir("idx-test");
+    const fs::path good = dir / "good.gz";
     write_gz(good, idx_file({4, 3}, iota_bytes(12)));
     const Bytes compressed = read_raw(good);
     REQUIRE(compressed.size() > 20);
-    const fs::path path = dir.path / "bad.gz";
+    const fs::path path = dir / "bad.gz";
     const auto read = [&] { (void)smoothgrad::read_idx(path); };
 
     SECTION("wrong CRC in the trailer") {
@@ -241,13 +228,13 @@ TEST_CASE("read_idx rejects a corrupt gzip stream", "[io][idx]") {
 }
 
 TEST_CASE("load_fashion_mnist builds one column per image from tiny files", "[io][idx][fashion_mnist]") {
-    TempDir dir;
+    const test_support::TempDir dir("idx-test");
     // Three 2x3 images; the images file gzipped, the labels file raw, as either may come.
     const Bytes pixels{0, 255, 51, 102, 153, 204, 1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60};
-    write_gz(dir.path / "t10k-images-idx3-ubyte.gz", idx_file({3, 2, 3}, pixels));
-    write_raw(dir.path / "t10k-labels-idx1-ubyte", idx_file({3}, {9, 0, 4}));
+    write_gz(dir / "t10k-images-idx3-ubyte.gz", idx_file({3, 2, 3}, pixels));
+    write_raw(dir / "t10k-labels-idx1-ubyte", idx_file({3}, {9, 0, 4}));
 
-    const smoothgrad::Dataset all = smoothgrad::load_fashion_mnist(dir.path, smoothgrad::Split::test);
+    const smoothgrad::Dataset all = smoothgrad::load_fashion_mnist(dir.path(), smoothgrad::Split::test);
     CHECK(all.shape == smoothgrad::ImageShape{.height = 2, .width = 3, .channels = 1});
     REQUIRE(all.images.rows() == 6);
     REQUIRE(all.images.cols() == 3);
@@ -261,7 +248,7 @@ TEST_CASE("load_fashion_mnist builds one column per image from tiny files", "[io
     CHECK(smoothgrad::fashion_mnist_class_names[static_cast<std::size_t>(all.labels[0])] == "Ankle boot");
 
     const smoothgrad::Dataset two =
-        smoothgrad::load_fashion_mnist(dir.path, smoothgrad::Split::test, {.limit = 2, .scale = 1.0f});
+        smoothgrad::load_fashion_mnist(dir.path(), smoothgrad::Split::test, {.limit = 2, .scale = 1.0f});
     REQUIRE(two.images.cols() == 2);
     CHECK(two.labels == std::vector<int>{9, 0});
     CHECK(two.images(1, 0) == 255.0f);
@@ -269,15 +256,15 @@ TEST_CASE("load_fashion_mnist builds one column per image from tiny files", "[io
 }
 
 TEST_CASE("load_fashion_mnist rejects inconsistent files", "[io][idx][fashion_mnist]") {
-    TempDir dir;
-    const fs::path images = dir.path / "train-images-idx3-ubyte.gz";
-    const fs::path labels = dir.path / "train-labels-idx1-ubyte.gz";
-    const auto load = [&] { (void)smoothgrad::load_fashion_mnist(dir.path, smoothgrad::Split::train); };
+    const test_support::TempDir dir("idx-test");
+    const fs::path images = dir / "train-images-idx3-ubyte.gz";
+    const fs::path labels = dir / "train-labels-idx1-ubyte.gz";
+    const auto load = [&] { (void)smoothgrad::load_fashion_mnist(dir.path(), smoothgrad::Split::train); };
 
     SECTION("missing directory") {
         require_error<io_error>(
-            [&] { (void)smoothgrad::load_fashion_mnist(dir.path / "absent", smoothgrad::Split::test); },
-            {"load_fashion_mnist", (dir.path / "absent" / "t10k-images-idx3-ubyte.gz").string()});
+            [&] { (void)smoothgrad::load_fashion_mnist(dir / "absent", smoothgrad::Split::test); },
+            {"load_fashion_mnist", (dir / "absent" / "t10k-images-idx3-ubyte.gz").string()});
     }
     SECTION("missing labels") {
         write_gz(images, idx_file({2, 1, 1}, {1, 2}));
@@ -307,7 +294,7 @@ TEST_CASE("load_fashion_mnist rejects inconsistent files", "[io][idx][fashion_mn
         write_gz(images, idx_file({2, 1, 1}, {1, 2}));
         write_gz(labels, idx_file({2}, {1, 2}));
         require_error<smoothgrad::argument_error>(
-            [&] { (void)smoothgrad::load_fashion_mnist(dir.path, smoothgrad::Split::train, {.scale = -1.0f}); },
+            [&] { (void)smoothgrad::load_fashion_mnist(dir.path(), smoothgrad::Split::train, {.scale = -1.0f}); },
             {"load_fashion_mnist", "scale", "-1"});
     }
 }

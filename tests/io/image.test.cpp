@@ -10,19 +10,13 @@
 #include <limits>
 #include <string>
 
+#include "../support/temp_dir.hpp"
+
 using namespace smoothgrad;
 
 namespace {
 
 const std::filesystem::path data_dir = std::filesystem::path(SMOOTHGRAD_TEST_DATA_DIR) / "images";
-
-/// A fresh folder for the files one test writes.
-std::filesystem::path scratch(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / ("smoothgrad-image-test-" + name);
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary);
@@ -94,7 +88,7 @@ TEST_CASE("load_image converts channels and scales", "[io][image]") {
 
 TEST_CASE("load_image reads a PGM written by hand", "[io][image]") {
     // Binary PGM: "P5", width 3, height 1, maxval 255, then the bytes 7, 128, 250.
-    const auto dir = scratch("pgm");
+    const test_support::TempDir dir("image-test-pgm");
     write_bytes(dir / "tiny.pgm", std::string("P5\n3 1\n255\n") + std::string("\x07\x80\xfa", 3));
     const Image image = load_image(dir / "tiny.pgm", {.scale = 1.0f});
     REQUIRE(image.shape == ImageShape{1, 3, 1});
@@ -102,7 +96,7 @@ TEST_CASE("load_image reads a PGM written by hand", "[io][image]") {
 }
 
 TEST_CASE("write_png then load_image gives the values back after 8-bit quantization", "[io][image]") {
-    const auto dir = scratch("round-trip");
+    const test_support::TempDir dir("image-test-round-trip");
     for (const Index channels : {1, 2, 3, 4}) {
         const ImageShape shape{5, 7, channels};
         Image image{Vector(shape.size()), shape};
@@ -118,7 +112,7 @@ TEST_CASE("write_png then load_image gives the values back after 8-bit quantizat
 }
 
 TEST_CASE("write_png rounds, clamps and scales", "[io][image]") {
-    const auto dir = scratch("clamp");
+    const test_support::TempDir dir("image-test-clamp");
     // 0.5 * 255 = 127.5 rounds to 128; 1.2 and -0.3 clamp; 10 with scale 25.5 is 255.
     const Image image{(Eigen::VectorXf(4) << 0.5f, 1.2f, -0.3f, 0.2f).finished(), {2, 2, 1}};
     write_png(dir / "a.png", image);
@@ -137,7 +131,7 @@ TEST_CASE("write_png rounds, clamps and scales", "[io][image]") {
 }
 
 TEST_CASE("load_image reports missing, undecodable and truncated files", "[io][image][errors]") {
-    const auto dir = scratch("errors");
+    const test_support::TempDir dir("image-test-errors");
     CHECK_THROWS_AS(load_image(dir / "missing.png"), io_error);
     CHECK_THROWS_WITH(load_image(dir / "missing.png"), Catch::Contains("missing.png") && Catch::Contains("load_image"));
 
@@ -160,7 +154,7 @@ TEST_CASE("load_image reports missing, undecodable and truncated files", "[io][i
 }
 
 TEST_CASE("load_image refuses images over the size limit before decoding them", "[io][image][errors]") {
-    const auto dir = scratch("limit");
+    const test_support::TempDir dir("image-test-limit");
     // A PGM header that claims 20000 x 20000 pixels, with no pixels behind it: refused from the header.
     write_bytes(dir / "wide.pgm", "P5\n20000 20000\n255\n");
     CHECK_THROWS_AS(load_image(dir / "wide.pgm"), format_error);
@@ -179,7 +173,7 @@ TEST_CASE("load_image refuses images over the size limit before decoding them", 
 }
 
 TEST_CASE("write_png rejects NaN, bad shapes and unwritable paths", "[io][image][errors]") {
-    const auto dir = scratch("write-errors");
+    const test_support::TempDir dir("image-test-write-errors");
     Image image{Vector::Constant(4, 0.5f), {2, 2, 1}};
     CHECK_THROWS_AS(write_png(dir / "bad.png", Image{Vector::Zero(5), {2, 2, 1}}), shape_error);
     CHECK_THROWS_AS(write_png(dir / "bad.png", Image{Vector::Zero(20), {2, 2, 5}}), shape_error);

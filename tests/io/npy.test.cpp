@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
+
 using namespace smoothgrad;
 
 // numpy is not installed where these tests were written, so the files numpy would make are spelled out
@@ -21,13 +23,6 @@ using namespace smoothgrad;
 // padded with spaces and a newline so that the data starts at a multiple of 64, then the raw data.
 
 namespace {
-
-std::filesystem::path scratch(const std::string& name) {
-    const auto dir = std::filesystem::temp_directory_path() / ("smoothgrad-npy-test-" + name);
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary);
@@ -66,7 +61,7 @@ std::string npy_file(std::string dict, const std::string& data, int major = 1) {
 }  // namespace
 
 TEST_CASE("read_npy reads files laid out as numpy writes them", "[io][npy]") {
-    const auto dir = scratch("read");
+    const test_support::TempDir dir("npy-test-read");
     // np.save(p, np.array([1, 2, 3], dtype='<f4')) with numpy >= 1.23, which leaves 21 - len('3') spare
     // spaces after the dict so that the first axis can grow in place.
     write_bytes(dir / "vector.npy",
@@ -98,7 +93,7 @@ TEST_CASE("read_npy reads files laid out as numpy writes them", "[io][npy]") {
 }
 
 TEST_CASE("read_npy parses header dicts written in other ways", "[io][npy]") {
-    const auto dir = scratch("dialects");
+    const test_support::TempDir dir("npy-test-dialects");
     const std::string data = float_bytes({one, two});
     const std::vector<std::string> dicts{
         // Keys in another order, no trailing comma, double quotes, odd whitespace.
@@ -125,7 +120,7 @@ TEST_CASE("read_npy parses header dicts written in other ways", "[io][npy]") {
 }
 
 TEST_CASE("write_npy writes the bytes numpy expects", "[io][npy]") {
-    const auto dir = scratch("write");
+    const test_support::TempDir dir("npy-test-write");
     // Eigen stores the matrix column by column; the file must hold it row by row (C order).
     Matrix m(2, 3);
     m << 1, 2, 3,
@@ -158,7 +153,7 @@ TEST_CASE("write_npy writes the bytes numpy expects", "[io][npy]") {
 }
 
 TEST_CASE("write_npy then read_npy round-trips", "[io][npy]") {
-    const auto dir = scratch("round-trip");
+    const test_support::TempDir dir("npy-test-round-trip");
     Matrix m(3, 4);
     for (Index r = 0; r < 3; ++r)
         for (Index c = 0; c < 4; ++c) m(r, c) = static_cast<float>(10 * r + c) - 0.25f;
@@ -196,7 +191,7 @@ TEST_CASE("write_npy then read_npy round-trips", "[io][npy]") {
 }
 
 TEST_CASE("read_npy names what is wrong with a malformed file", "[io][npy][errors]") {
-    const auto dir = scratch("malformed");
+    const test_support::TempDir dir("npy-test-malformed");
     const auto path = dir / "bad.npy";
     const std::string two_floats = float_bytes({one, two});
     const auto expect_format_error = [&](const std::string& bytes, const std::string& what) {
@@ -263,7 +258,7 @@ TEST_CASE("read_npy names what is wrong with a malformed file", "[io][npy][error
 }
 
 TEST_CASE("read_npy refuses huge shapes before allocating", "[io][npy][errors]") {
-    const auto dir = scratch("huge");
+    const test_support::TempDir dir("npy-test-huge");
     const auto path = dir / "huge.npy";
     // 10^12 floats would be 4 TB: refused because the file is 136 bytes, with nothing allocated.
     write_bytes(path, npy_file("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }",
@@ -280,7 +275,7 @@ TEST_CASE("read_npy refuses huge shapes before allocating", "[io][npy][errors]")
 }
 
 TEST_CASE("npy I/O reports missing and unwritable files", "[io][npy][errors]") {
-    const auto dir = scratch("io-errors");
+    const test_support::TempDir dir("npy-test-io-errors");
     CHECK_THROWS_AS(read_npy(dir / "missing.npy"), io_error);
     CHECK_THROWS_WITH(read_npy(dir / "missing.npy"), Catch::Contains("missing.npy") && Catch::Contains("read_npy"));
     CHECK_THROWS_AS(write_npy(dir / "no-such-folder" / "a.npy", Vector(Vector::Ones(2))), io_error);

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -31,20 +33,6 @@ using Bytes = std::vector<std::byte>;
 
 const fs::path data_dir = fs::path(SMOOTHGRAD_TEST_DATA_DIR) / "safetensors";
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::random_device entropy;
-        path = fs::temp_directory_path() / ("smoothgrad-safetensors-test-" + std::to_string(entropy()));
-        fs::create_directories(path);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-};
 
 void append_le(Bytes& bytes, std::uint64_t value, int count) {
     for (int i = 0; i < count; ++i) bytes.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xffu));
@@ -257,14 +245,14 @@ TEST_CASE("write_safetensors sorts tensors by name with contiguous offsets", "[i
 }
 
 TEST_CASE("write_safetensors then read_safetensors gives back the same file", "[io][safetensors][write]") {
-    TempDir dir;
+    const test_support::TempDir dir("safetensors-test");
     SafetensorsFile file;
     file.tensors["weights"] = Tensor{.shape = {2, 3}, .values = {0.5f, -1.25f, 3e-39f, -0.0f, 1e30f, 7.0f}};
     file.tensors["inf"] = Tensor{.shape = {2}, .values = {std::numeric_limits<float>::infinity(),
                                                           -std::numeric_limits<float>::infinity()}};
     file.tensors["empty"] = Tensor{.shape = {4, 0}, .values = {}};
     file.metadata = {{"spec", "input 8x8x1; dense 5"}, {"unicode", "\xc3\xa9t\xc3\xa9"}};
-    const fs::path path = dir.path / "round trip.safetensors";
+    const fs::path path = dir / "round trip.safetensors";
     smoothgrad::write_safetensors(path, file);
     const SafetensorsFile back = smoothgrad::read_safetensors(path);
     CHECK(back == file);
@@ -295,19 +283,19 @@ TEST_CASE("write_safetensors rejects what it cannot write", "[io][safetensors][w
             (void)smoothgrad::write_safetensors_to_memory({.tensors = {{"\xff", Tensor{.shape = {1}, .values = {1}}}}});
         },
         {"UTF-8"});
-    TempDir dir;
+    const test_support::TempDir dir("safetensors-test");
     require_error<smoothgrad::io_error>(
-        [&] { smoothgrad::write_safetensors(dir.path / "no" / "such" / "dir.safetensors", SafetensorsFile{}); },
-        {"write_safetensors", (dir.path / "no" / "such" / "dir.safetensors").string()});
+        [&] { smoothgrad::write_safetensors(dir / "no" / "such" / "dir.safetensors", SafetensorsFile{}); },
+        {"write_safetensors", (dir / "no" / "such" / "dir.safetensors").string()});
 }
 
 TEST_CASE("read_safetensors rejects a missing file or a directory with io_error", "[io][safetensors][errors]") {
-    TempDir dir;
-    const fs::path path = dir.path / "absent.safetensors";
+    const test_support::TempDir dir("safetensors-test");
+    const fs::path path = dir / "absent.safetensors";
     require_error<smoothgrad::io_error>([&] { (void)smoothgrad::read_safetensors(path); },
                                         {"read_safetensors", path.string()});
-    require_error<smoothgrad::io_error>([&] { (void)smoothgrad::read_safetensors(dir.path); },
-                                        {"read_safetensors", dir.path.string(), "is a directory"});
+    require_error<smoothgrad::io_error>([&] { (void)smoothgrad::read_safetensors(dir.path()); },
+                                        {"read_safetensors", dir.path().string(), "is a directory"});
 }
 
 TEST_CASE("read_safetensors rejects a bad length or header", "[io][safetensors][errors]") {
