@@ -9,6 +9,14 @@ and the writer is an implementation independent of smoothgrad's):
   tests/data/safetensors/tiny_cnn.safetensors           the weights of a tiny seeded CNN, PyTorch layout
   tests/data/safetensors/tiny_cnn_expected.safetensors  inputs (HWC) and PyTorch's scores and input
                                                          gradients (vanilla, guided backprop, deconvnet)
+  tests/data/safetensors/rgb_named_cnn.safetensors      the weights of a seeded 3-channel CNN whose layers are
+                                                         named attributes (conv1, conv2, fc), saved as a
+                                                         PyTorch user would: no metadata, so no spec
+  tests/data/safetensors/rgb_named_cnn_expected.safetensors
+                                                         its inputs (HWC), scores, vanilla and guided
+                                                         gradients, and the spec under "spec"; with 3
+                                                         channels it catches a channel-layout mix-up that
+                                                         the 1-channel tiny_cnn cannot
 
 Usage:
   /usr/bin/python3 scripts/make_pytorch_fixture.py [--out DIR]   regenerate the fixture (needs torch)
@@ -41,9 +49,19 @@ MARGIN = 1e-4
 # deconvnet sees the difference, since it ignores the forward ReLU mask.
 TIES = "max-pool ties: the first maximum in row-major window order takes the gradient (PyTorch CPU)"
 
+RGB_SEED = 20260126
+RGB_SPEC = "input 6x6x3; conv 3x3x5 same; relu; maxpool 2; conv 3x3x4 valid; relu; flatten; dense 3"
+RGB_LAYER_NAMES = ("conv1", "conv2", "fc")
+# A wrong layout (input rows and columns swapped, channels rotated, kernels flipped or transposed) must move
+# the scores or the gradients by at least this much relative to their size, or the fixture cannot catch it.
+LAYOUT_SENSITIVITY = 1e-2
+
 
 def write_safetensors(path, tensors, metadata):
-    """Writes {name: (shape, list of floats)} as F32 little-endian, sorted by name, header padded to 8."""
+    """Writes {name: (shape, list of floats)} as F32 little-endian, sorted by name, header padded to 8.
+
+    With metadata None the header has no "__metadata__" key, as safetensors.torch.save_file(tensors) writes it.
+    """
     header = {}
     blobs = []
     offset = 0
@@ -54,7 +72,8 @@ def write_safetensors(path, tensors, metadata):
         header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + len(blob)]}
         blobs.append(blob)
         offset += len(blob)
-    header["__metadata__"] = metadata
+    if metadata is not None:
+        header["__metadata__"] = metadata
     text = json.dumps(header, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 8)
     with open(path, "wb") as out:
@@ -106,7 +125,8 @@ def verify(path):
     print("OK")
 
 
-def build_fixture(out_dir):
+def make_rule_relu():
+    """The ReLU module both fixtures use: its backward step follows RuleRelu.rule (plain, guided, deconvnet)."""
     import torch
     from torch import nn
 
@@ -137,6 +157,28 @@ def build_fixture(out_dir):
 
         def forward(self, x):
             return ReluRule.apply(x, RuleRelu.rule)
+
+    return RuleRelu
+
+
+def hwc(t):
+    """NCHW -> NHWC, the layout smoothgrad stores images in."""
+    return t.permute(0, 2, 3, 1).contiguous()
+
+
+def entry(t):
+    """A tensor as (shape, float32 values in row-major order) for write_safetensors."""
+    import torch
+
+    t = t.to(torch.float32)
+    return list(t.shape), t.reshape(-1).tolist()
+
+
+def build_fixture(out_dir):
+    import torch
+    from torch import nn
+
+    RuleRelu = make_rule_relu()
 
     torch.manual_seed(SEED)
     model = nn.Sequential(
@@ -183,13 +225,6 @@ def build_fixture(out_dir):
     _, guided2 = input_gradient("guided", class2)
     _, deconv2 = input_gradient("deconvnet", class2)
 
-    def hwc(t):
-        return t.permute(0, 2, 3, 1).contiguous()
-
-    def entry(t):
-        t = t.to(torch.float32)
-        return list(t.shape), t.reshape(-1).tolist()
-
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     weights_path = out_dir / "tiny_cnn.safetensors"
@@ -211,12 +246,170 @@ def build_fixture(out_dir):
 
     print("torch", torch.__version__, "seed", SEED, "relu margin %.4g pool margin %.4g" % (relu_gap, pool_gap),
           "all-zero pool windows %d of %d" % (zero_windows, top2[..., 0].numel()))
-    for path in (weights_path, expected_path):
+    print_files((weights_path, expected_path))
+
+
+def relative_difference(a, b):
+    """Largest |a - b| relative to the largest |b|, the error measure the C++ tests use."""
+    return ((a - b).abs().max() / b.abs().max()).item()
+
+
+def print_files(paths):
+    for path in paths:
         tensors, metadata = read_safetensors(path)
         print("==", path.name, "bytes", path.stat().st_size, "metadata", json.dumps(metadata, sort_keys=True))
         for name, (shape, values) in sorted(tensors.items()):
             print("  %-18s %-14s first %s last %r sum %r" % (
                 name, shape, ["%.9g" % v for v in values[:3]], values[-1], math.fsum(values)))
+
+
+def build_rgb_fixture(out_dir):
+    """A 3-channel CNN with named layers, saved without metadata, and PyTorch's answers for it.
+
+    Checks, besides the kink margins, that the fixture can tell layouts apart: reading the HWC input with
+    rows and columns swapped or channels permuted, or the conv kernels flipped, transposed or read in
+    another axis order, must change the scores or the gradients by more than LAYOUT_SENSITIVITY.
+    """
+    import copy
+
+    import torch
+    from torch import nn
+
+    RuleRelu = make_rule_relu()
+
+    class RgbNamedCnn(nn.Module):
+        """Layers as named attributes, as most PyTorch code writes a model (state-dict names conv1.weight...)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 5, 3, padding=1)  # 6x6x3 -> 6x6x5
+            self.relu1 = RuleRelu()
+            self.pool = nn.MaxPool2d(2)                 # -> 3x3x5
+            self.conv2 = nn.Conv2d(5, 4, 3, padding=0)  # -> 1x1x4
+            self.relu2 = RuleRelu()
+            self.flatten = nn.Flatten()                 # -> 4
+            self.fc = nn.Linear(4 * 1 * 1, 3)
+
+        def forward(self, x):
+            x = self.pool(self.relu1(self.conv1(x)))
+            return self.fc(self.flatten(self.relu2(self.conv2(x))))
+
+    torch.manual_seed(RGB_SEED)
+    model = RgbNamedCnn()
+    batch = 4
+    inputs = torch.rand(batch, 3, 6, 6)  # NCHW, float32 in [0, 1)
+
+    weights = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+    names = sorted("%s.%s" % (layer, kind) for layer in RGB_LAYER_NAMES for kind in ("weight", "bias"))
+    assert sorted(weights) == names, sorted(weights)
+    model64 = model.double()
+    x64 = inputs.double()
+
+    # Kinks: every ReLU input away from 0, every max-pool maximum clear of its runner-up.
+    with torch.no_grad():
+        pre1 = model64.conv1(x64)
+        assert tuple(pre1.shape) == (batch, 5, 6, 6)
+        windows = pre1.clamp(min=0).unfold(2, 2, 2).unfold(3, 2, 2).reshape(batch, 5, 3, 3, 4)
+        top2 = windows.topk(2, dim=-1).values
+        positive = top2[..., 0] > 0
+        pool_gap = (top2[..., 0] - top2[..., 1])[positive].min().item()
+        pre2 = model64.conv2(model64.pool(pre1.clamp(min=0)))
+        assert tuple(pre2.shape) == (batch, 4, 1, 1)
+        relu_gap = min(pre1.abs().min().item(), pre2.abs().min().item())
+        zero_windows = int((top2[..., 0] == 0).sum().item())
+        active2 = (pre2 > 0).reshape(batch, 4).sum(dim=1)
+    if relu_gap < MARGIN or pool_gap < MARGIN:
+        sys.exit("seed %d puts a value near a kink (relu %.3g, pool %.3g); pick another seed"
+                 % (RGB_SEED, relu_gap, pool_gap))
+    # With a 1x1x4 second conv, an image whose 4 units are all off would have a zero gradient: no test.
+    if int(active2.min().item()) == 0:
+        sys.exit("seed %d leaves an image with no active conv2 unit (%s); pick another seed"
+                 % (RGB_SEED, active2.tolist()))
+
+    class1 = torch.tensor([0.0, 1.0, 0.0], dtype=torch.float64)
+
+    def input_gradient(net, rule, transform=lambda x: x):
+        """Scores and d(score[1])/d(input); `transform` maps the input first, as a layout bug would."""
+        RuleRelu.rule = rule
+        x = x64.clone().requires_grad_(True)
+        scores = net(transform(x))
+        (scores * class1).sum().backward()
+        RuleRelu.rule = "plain"
+        return scores.detach(), x.grad.detach()
+
+    scores, grad1 = input_gradient(model64, "plain")
+    _, guided1 = input_gradient(model64, "guided")
+    if min(grad1.abs().reshape(batch, -1).max(dim=1).values.tolist()) == 0:
+        sys.exit("seed %d gives an image a zero gradient; pick another seed" % RGB_SEED)
+    guided_effect = relative_difference(guided1, grad1)
+    if guided_effect < LAYOUT_SENSITIVITY:
+        sys.exit("seed %d: guided backprop equals the plain gradient (%.3g); pick another seed"
+                 % (RGB_SEED, guided_effect))
+
+    def with_weights(change):
+        net = copy.deepcopy(model64)
+        with torch.no_grad():
+            change(net)
+        return net
+
+    def conv1_as(order):
+        """conv1's buffer read as if it were stored in axis order `order` of (out, in, kh, kw)."""
+        def change(net):
+            w = net.conv1.weight
+            stored = w.reshape(-1).reshape([w.shape[i] for i in order])
+            inverse = [order.index(i) for i in range(4)]
+            net.conv1.weight.copy_(stored.permute(*inverse).clone())
+        return change
+
+    def set_weight(layer, value):
+        def change(net):
+            getattr(net, layer).weight.copy_(value(getattr(net, layer).weight).clone())
+        return change
+
+    wrong_layouts = {
+        "input rows and columns swapped": (model64, lambda x: x.transpose(2, 3)),
+        "input channels rotated": (model64, lambda x: x[:, [1, 2, 0]]),
+        "input channels reversed (BGR)": (model64, lambda x: x[:, [2, 1, 0]]),
+        "input read as CHW": (model64, lambda x: hwc(x).reshape(x.shape)),
+        "conv kernels flipped (convolution)": (
+            with_weights(lambda n: (n.conv1.weight.copy_(n.conv1.weight.flip(2, 3)),
+                                    n.conv2.weight.copy_(n.conv2.weight.flip(2, 3)))), lambda x: x),
+        "conv kernels transposed (kh<->kw)": (
+            with_weights(lambda n: (n.conv1.weight.copy_(n.conv1.weight.transpose(2, 3).clone()),
+                                    n.conv2.weight.copy_(n.conv2.weight.transpose(2, 3).clone()))), lambda x: x),
+        "conv1 buffer read as [kh,kw,in,out]": (with_weights(conv1_as([2, 3, 1, 0])), lambda x: x),
+        "conv1 buffer read as [out,kh,kw,in]": (with_weights(conv1_as([0, 2, 3, 1])), lambda x: x),
+        "conv1 buffer read as [in,out,kh,kw]": (with_weights(conv1_as([1, 0, 2, 3])), lambda x: x),
+        "fc buffer read as [in,out]": (
+            with_weights(set_weight("fc", lambda w: w.reshape(-1).reshape(4, 3).t())), lambda x: x),
+    }
+    print("torch", torch.__version__, "seed", RGB_SEED, "relu margin %.4g pool margin %.4g" % (relu_gap, pool_gap),
+          "all-zero pool windows %d of %d" % (zero_windows, top2[..., 0].numel()),
+          "active conv2 units per image %s" % active2.tolist(), "guided vs plain %.3g" % guided_effect)
+    for label, (net, transform) in wrong_layouts.items():
+        wrong_scores, wrong_grad = input_gradient(net, "plain", transform)
+        score_change = relative_difference(wrong_scores, scores)
+        grad_change = relative_difference(wrong_grad, grad1)
+        print("  wrong layout %-38s changes scores by %.3g, gradients by %.3g" % (label, score_change, grad_change))
+        if max(score_change, grad_change) < LAYOUT_SENSITIVITY:
+            sys.exit("seed %d cannot tell the layout apart from %s; pick another seed" % (RGB_SEED, label))
+
+    out_dir = pathlib.Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    weights_path = out_dir / "rgb_named_cnn.safetensors"
+    expected_path = out_dir / "rgb_named_cnn_expected.safetensors"
+    # No metadata at all, as safetensors.torch.save_file(model.state_dict(), path) writes it.
+    write_safetensors(weights_path, {name: entry(t) for name, t in weights.items()}, None)
+    expected = {
+        "inputs": entry(hwc(inputs)),
+        "scores": entry(scores),
+        "gradients_class1": entry(hwc(grad1)),
+        "guided_class1": entry(hwc(guided1)),
+    }
+    write_safetensors(expected_path, expected,
+                      {"spec": RGB_SPEC, "layer_names": ",".join(RGB_LAYER_NAMES), "torch": torch.__version__,
+                       "seed": str(RGB_SEED), "targets": "class1 = d score[1]", "maxpool_ties": TIES})
+    print_files((weights_path, expected_path))
 
 
 def main():
@@ -229,6 +422,7 @@ def main():
         verify(args.verify)
     else:
         build_fixture(args.out)
+        build_rgb_fixture(args.out)
 
 
 if __name__ == "__main__":
