@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // smoothgrad-explain: explains images with a network stored as safetensors, and writes the maps.
 //
-//     smoothgrad-explain --model models/fashion_mnist_cnn.safetensors --fashion-mnist-index 0,1,2
+//     smoothgrad-explain --model examples/models/fashion_mnist_cnn.safetensors --fashion-mnist-index 0,1,2
 //         --method vanilla --smooth-samples 50 --gallery out/
 //
 // Run with --help for every option. Errors are one line on stderr and a non-zero exit code.
@@ -27,6 +27,8 @@
 #include <smoothgrad/io/npy.hpp>
 #include <smoothgrad/nn/serialization.hpp>
 #include <smoothgrad/smoothgrad.hpp>
+
+#include "command_line.hpp"
 
 namespace {
 using namespace smoothgrad;
@@ -94,25 +96,6 @@ struct Options {
 
 constexpr std::string_view who = "smoothgrad-explain";
 
-template <class Number>
-Number parse_number(std::string_view flag, std::string_view text) {
-    Number value{};
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    detail::require(error == std::errc{} && end == text.data() + text.size(), who, flag, " expects a number, got '",
-                    text, "'");
-    return value;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    for (std::size_t start = 0; start <= text.size();) {
-        const std::size_t end = std::min(text.find(separator, start), text.size());
-        if (end > start) parts.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return parts;
-}
-
 Options parse_arguments(int argc, char** argv) {
     Options options;
     for (int i = 1; i < argc; ++i) {
@@ -126,34 +109,34 @@ Options parse_arguments(int argc, char** argv) {
         else if (flag == "--model") options.model = value();
         else if (flag == "--spec") options.spec = value();
         else if (flag == "--image")
-            for (const auto file : split(value(), ',')) options.images.emplace_back(file);
+            for (const auto file : command_line::split(value(), ',')) options.images.emplace_back(file);
         else if (flag == "--fashion-mnist-index")
-            for (const auto item : split(value(), ',')) {
+            for (const auto item : command_line::split(value(), ',')) {
                 const auto dash = item.find('-', 1);
-                const auto first = parse_number<Index>(flag, item.substr(0, dash));
-                const auto last = dash == std::string_view::npos ? first : parse_number<Index>(flag, item.substr(dash + 1));
+                const auto first = command_line::parse_number<Index>(who, flag, item.substr(0, dash));
+                const auto last = dash == std::string_view::npos ? first : command_line::parse_number<Index>(who, flag, item.substr(dash + 1));
                 detail::require(first >= 0 && last >= first && last - first < 100000, who, flag,
                                 " expects indices or ranges A-B with 0 <= A <= B, got '", item, "'");
                 for (Index k = first; k <= last; ++k) options.fashion_mnist_indices.push_back(k);
             }
         else if (flag == "--fashion-mnist-dir") options.fashion_mnist_dir = value();
-        else if (flag == "--scale") options.scale = parse_number<float>(flag, value());
-        else if (flag == "--mean") options.mean = parse_number<float>(flag, value());
-        else if (flag == "--std") options.stddev = parse_number<float>(flag, value());
-        else if (flag == "--class") options.target_class = parse_number<Index>(flag, value());
+        else if (flag == "--scale") options.scale = command_line::parse_number<float>(who, flag, value());
+        else if (flag == "--mean") options.mean = command_line::parse_number<float>(who, flag, value());
+        else if (flag == "--std") options.stddev = command_line::parse_number<float>(who, flag, value());
+        else if (flag == "--class") options.target_class = command_line::parse_number<Index>(who, flag, value());
         else if (flag == "--method") options.method = value();
-        else if (flag == "--smooth-samples") options.smooth_samples = parse_number<int>(flag, value());
-        else if (flag == "--noise-level") options.noise_level = parse_number<double>(flag, value());
-        else if (flag == "--noise-stddev") options.noise_stddev = parse_number<double>(flag, value());
+        else if (flag == "--smooth-samples") options.smooth_samples = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--noise-level") options.noise_level = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--noise-stddev") options.noise_stddev = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--aggregate") {
             const std::string_view name = value();
             if (name == "mean") options.aggregation = Aggregation::mean;
             else if (name == "square") options.aggregation = Aggregation::mean_of_squares;
             else if (name == "variance") options.aggregation = Aggregation::variance;
             else throw argument_error(detail::message(who, "--aggregate must be mean, square or variance, got '", name, "'"));
-        } else if (flag == "--steps") options.steps = parse_number<int>(flag, value());
-        else if (flag == "--batch-size") options.batch_size = parse_number<int>(flag, value());
-        else if (flag == "--seed") options.seed = parse_number<std::uint64_t>(flag, value());
+        } else if (flag == "--steps") options.steps = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--batch-size") options.batch_size = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());
         else if (flag == "--png") options.png = fs::path(value());
         else if (flag == "--npy") options.npy = fs::path(value());
         else if (flag == "--gallery") options.gallery = fs::path(value());
@@ -162,7 +145,7 @@ Options parse_arguments(int argc, char** argv) {
             if (name == "gray") options.colormap = Colormap::gray;
             else if (name == "heat") options.colormap = Colormap::heat;
             else throw argument_error(detail::message(who, "--colormap must be gray or heat, got '", name, "'"));
-        } else if (flag == "--percentile") options.percentile = parse_number<double>(flag, value());
+        } else if (flag == "--percentile") options.percentile = command_line::parse_number<double>(who, flag, value());
         else throw argument_error(detail::message(who, "unknown option '", flag, "' (see --help)"));
     }
     if (options.help) return options;
@@ -399,17 +382,12 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
+    return command_line::guarded_main(who, [&] {
         const Options options = parse_arguments(argc, argv);
         if (options.help) {
             std::cout << usage;
             return 0;
         }
         return run(options);
-    } catch (const std::exception& e) {
-        std::string message = e.what();
-        std::replace(message.begin(), message.end(), '\n', ' ');
-        std::cerr << "smoothgrad-explain: error: " << message << "\n";
-        return dynamic_cast<const argument_error*>(&e) != nullptr ? 2 : 1;  // 2: the command line was wrong
-    }
+    });
 }

@@ -1,10 +1,10 @@
 // SPDX-FileCopyrightText: 2026 The smoothgrad authors
 // SPDX-License-Identifier: Apache-2.0
 // Trains a reference CNN on Fashion-MNIST and saves it as safetensors, ready for smoothgrad-explain.
-// This program trained the shipped models in models/ (see the README for the exact commands):
+// This program trained the shipped models in examples/models/ (see the README for the exact commands):
 //
-//     train_fashion_mnist --out models/fashion_mnist_cnn.safetensors --epochs 8 --seed 1
-//     train_fashion_mnist --out models/fashion_mnist_cnn_noise.safetensors --epochs 8 --seed 1 --train-noise 0.15
+//     train_fashion_mnist --out examples/models/fashion_mnist_cnn.safetensors --epochs 10 --seed 1
+//     train_fashion_mnist --out examples/models/fashion_mnist_cnn_noise.safetensors --epochs 10 --seed 1 --train-noise 0.1
 //     train_fashion_mnist --architecture tf-tutorial --out tf_tutorial_cnn.safetensors   # the paper's MNIST CNN
 //
 // --train-noise adds N(0, sigma^2) to every training input (pixels in [0, 1]), as in the SmoothGrad paper's
@@ -24,6 +24,8 @@
 #include <smoothgrad/nn/nn.hpp>
 #include <smoothgrad/nn/serialization.hpp>
 
+#include "command_line.hpp"
+
 namespace {
 using namespace smoothgrad;
 
@@ -34,7 +36,7 @@ Trains a CNN on the Fashion-MNIST training set with Adam and reports its test ac
                                     tf-tutorial: the SmoothGrad paper's MNIST network (conv5x5-32, pool,
                                     conv5x5-64, pool, dense 1024, dense 10)
   --spec SPEC                       any architecture in the spec grammar instead
-  --epochs E                        passes over the training set (default 8)
+  --epochs E                        passes over the training set (default 10)
   --batch-size B                    (default 64)
   --learning-rate F                 Adam's step size (default 1e-3)
   --train-noise S                   stddev of Gaussian noise on training pixels in [0, 1] (default 0)
@@ -55,19 +57,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 2> architect
 
 constexpr std::string_view who = "train_fashion_mnist";
 
-template <class Number>
-Number parse_number(std::string_view flag, std::string_view text) {
-    Number value{};
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    detail::require(error == std::errc{} && end == text.data() + text.size(), who, flag, " expects a number, got '",
-                    text, "'");
-    return value;
-}
-
 struct Options {
     std::filesystem::path out;
     std::string spec{architectures[0].second};
-    int epochs = 8;
+    int epochs = 10;
     Index batch_size = 64;
     double learning_rate = 1e-3;
     double train_noise = 0.0;
@@ -94,12 +87,12 @@ Options parse_arguments(int argc, char** argv) {
             for (const auto& [key, spec] : architectures)
                 if (key == name) options.spec = spec, found = true;
             detail::require(found, who, "--architecture must be small or tf-tutorial, got '", name, "'");
-        } else if (flag == "--epochs") options.epochs = parse_number<int>(flag, value());
-        else if (flag == "--batch-size") options.batch_size = parse_number<Index>(flag, value());
-        else if (flag == "--learning-rate") options.learning_rate = parse_number<double>(flag, value());
-        else if (flag == "--train-noise") options.train_noise = parse_number<double>(flag, value());
-        else if (flag == "--seed") options.seed = parse_number<std::uint64_t>(flag, value());
-        else if (flag == "--limit") options.limit = parse_number<std::size_t>(flag, value());
+        } else if (flag == "--epochs") options.epochs = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--batch-size") options.batch_size = command_line::parse_number<Index>(who, flag, value());
+        else if (flag == "--learning-rate") options.learning_rate = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--train-noise") options.train_noise = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());
+        else if (flag == "--limit") options.limit = command_line::parse_number<std::size_t>(who, flag, value());
         else if (flag == "--data-dir") options.data_dir = value();
         else throw argument_error(detail::message(who, "unknown option '", flag, "' (see --help)"));
     }
@@ -155,15 +148,12 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
+    return command_line::guarded_main(who, [&] {
         const Options options = parse_arguments(argc, argv);
         if (options.help) {
             std::cout << usage;
             return 0;
         }
         return run(options);
-    } catch (const std::exception& e) {
-        std::cerr << "train_fashion_mnist: error: " << e.what() << "\n";
-        return dynamic_cast<const argument_error*>(&e) != nullptr ? 2 : 1;
-    }
+    });
 }

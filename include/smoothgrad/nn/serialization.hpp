@@ -130,7 +130,7 @@ namespace detail {
 
 /// Reads a network from a safetensors file (see the overload on SafetensorsFile).
 ///
-///     auto [net, metadata, classes] = nn::load_network("models/fashion_mnist_cnn.safetensors");
+///     auto [net, metadata, classes] = nn::load_network("examples/models/fashion_mnist_cnn.safetensors");
 [[nodiscard]] inline LoadedNetwork load_network(const std::filesystem::path& path, const LoadNetworkParams& params = {}) {
     const std::string where = "load_network(" + path.string() + ")";
     return load_network(read_safetensors(path), params, where);
