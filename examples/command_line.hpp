@@ -53,4 +53,18 @@ int guarded_main(std::string_view program, Body&& body) {
     }
 }
 
+/// The whole main() of a program with an Options struct that has a `help` flag: parse, print the usage
+/// on --help, else run; errors as in guarded_main.
+template <class Parse, class Run>
+int run_program(std::string_view program, std::string_view usage, int argc, char** argv, Parse&& parse, Run&& run) {
+    return guarded_main(program, [&] {
+        const auto options = parse(argc, argv);
+        if (options.help) {
+            std::cout << usage;
+            return 0;
+        }
+        return run(options);
+    });
+}
+
 }  // namespace command_line

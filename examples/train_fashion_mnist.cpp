@@ -147,13 +147,4 @@ int run(const Options& options) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    return command_line::guarded_main(who, [&] {
-        const Options options = parse_arguments(argc, argv);
-        if (options.help) {
-            std::cout << usage;
-            return 0;
-        }
-        return run(options);
-    });
-}
+int main(int argc, char** argv) { return command_line::run_program(who, usage, argc, argv, parse_arguments, run); }

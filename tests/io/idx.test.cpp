@@ -18,9 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "../support/temp_dir.hpp"
+#include "../support/files.hpp"
 
 namespace {
+using test_support::read_bytes;
+using test_support::require_error;
+using test_support::write_bytes;
 
 namespace fs = std::filesystem;
 using smoothgrad::format_error;
@@ -67,19 +70,6 @@ void write_gz(const fs::path& path, const Bytes& bytes) {
 Bytes read_raw(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-/// Runs `f`, requires it to throw exactly `Error`, and requires each of `parts` in the message.
-template <class Error, class F>
-void require_error(F&& f, std::initializer_list<std::string> parts) {
-    try {
-        f();
-        FAIL("no exception was thrown");
-    } catch (const Error& e) {
-        const std::string what = e.what();
-        INFO(what);
-        for (const std::string& part : parts) CHECK_THAT(what, Catch::Contains(part));
-    }
 }
 
 }  // namespace

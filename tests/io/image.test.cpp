@@ -10,23 +10,16 @@
 #include <limits>
 #include <string>
 
-#include "../support/temp_dir.hpp"
+#include "../support/files.hpp"
 
 using namespace smoothgrad;
 
 namespace {
+using test_support::read_bytes;
+using test_support::require_error;
+using test_support::write_bytes;
 
 const std::filesystem::path data_dir = std::filesystem::path(SMOOTHGRAD_TEST_DATA_DIR) / "images";
-
-void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_bytes(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 /// The 8-bit value of pixel (y, x), channel c.
 int byte_at(const Image& image, Index y, Index x, Index c) {

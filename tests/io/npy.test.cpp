@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../support/temp_dir.hpp"
+#include "../support/files.hpp"
 
 using namespace smoothgrad;
 
@@ -23,16 +23,9 @@ using namespace smoothgrad;
 // padded with spaces and a newline so that the data starts at a multiple of 64, then the raw data.
 
 namespace {
-
-void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_bytes(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test_support::read_bytes;
+using test_support::require_error;
+using test_support::write_bytes;
 
 /// Little-endian float32 bytes of `values`, spelled out from their IEEE 754 bit patterns.
 std::string float_bytes(std::initializer_list<std::uint32_t> bit_patterns) {

@@ -21,9 +21,12 @@
 #include <string>
 #include <vector>
 
-#include "../support/temp_dir.hpp"
+#include "../support/files.hpp"
 
 namespace {
+using test_support::read_bytes;
+using test_support::require_error;
+using test_support::write_bytes;
 
 namespace fs = std::filesystem;
 using smoothgrad::format_error;
@@ -61,19 +64,6 @@ Bytes f32_bytes(std::initializer_list<float> values) {
 }
 
 Bytes zeros(std::size_t n) { return Bytes(n, std::byte{0}); }
-
-/// Runs `f`, requires it to throw exactly `Error`, and requires each of `parts` in the message.
-template <class Error, class F>
-void require_error(F&& f, std::initializer_list<std::string> parts) {
-    try {
-        f();
-        FAIL("no exception was thrown");
-    } catch (const Error& e) {
-        const std::string what = e.what();
-        INFO(what);
-        for (const std::string& part : parts) CHECK_THAT(what, Catch::Contains(part));
-    }
-}
 
 /// Parsing `bytes` must fail with format_error naming the source "case" and each of `parts`.
 void require_format_error(const Bytes& bytes, std::initializer_list<std::string> parts) {
