@@ -6,6 +6,7 @@
 /// stb_image_write, as float HWC Images. Part of the optional smoothgrad::io target, which links the
 /// stb implementation.
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <stb_image.h>
@@ -26,7 +28,8 @@ namespace smoothgrad {
 
 /// The largest height or width load_image accepts.
 inline constexpr Index max_image_side = 16384;
-/// The most values (height * width * channels) load_image accepts: 2^28, a 1 GiB float image.
+/// The most values (height * width * channels) load_image accepts: 2^28, a 1 GiB float image. The larger of
+/// the file's and the requested channels counts, since stb decodes in the file's channels first.
 inline constexpr Index max_image_values = Index{1} << 28;
 
 /// How load_image converts pixels.
@@ -49,6 +52,9 @@ namespace detail {
 /// io_error naming the path if it cannot be read.
 [[nodiscard]] inline std::vector<unsigned char> read_file_bytes(const std::filesystem::path& path, std::size_t max_size,
                                                                 std::string_view who) {
+    // A directory opens on POSIX and reports a meaningless size; refuse it first.
+    std::error_code ignored;
+    require<io_error>(!std::filesystem::is_directory(path, ignored), who, path, " is a directory");
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     require<io_error>(in.is_open(), who, "cannot open ", path, " for reading");
     const std::streamoff size = in.tellg();
@@ -97,11 +103,17 @@ struct StbiFree {
     detail::require<format_error>(stbi_info_from_memory(bytes.data(), size, &width, &height, &file_channels) == 1, who,
                                   "cannot decode ", path, ": ", stbi_failure_reason());
     const int channels = params.channels == 0 ? file_channels : params.channels;
+    // stb accepts a PNM header with a zero size and "decodes" it into no pixels; an image needs at least one.
+    detail::require<format_error>(width >= 1 && height >= 1, who, path, " is ", width, "x", height,
+                                  ", an image needs at least one pixel");
     detail::require<format_error>(width <= max_image_side && height <= max_image_side, who, path, " is ", width, "x",
                                   height, ", larger than the limit of ", max_image_side, " pixels per side");
     const ImageShape shape{height, width, channels};
-    detail::require<format_error>(shape.size() <= max_image_values, who, path, " has shape ", shape, ", more than ",
-                                  max_image_values, " values");
+    // stb decodes in the file's channels before converting, so those count too (a 4-channel file read as
+    // gray needs a 4-channel buffer first).
+    const ImageShape decoded{height, width, std::max(channels, file_channels)};
+    detail::require<format_error>(decoded.size() <= max_image_values, who, path, " has shape ", decoded,
+                                  ", more than ", max_image_values, " values");
     int decoded_width = 0, decoded_height = 0, ignored = 0;
     const std::unique_ptr<unsigned char, detail::StbiFree> pixels(
         stbi_load_from_memory(bytes.data(), size, &decoded_width, &decoded_height, &ignored, channels));

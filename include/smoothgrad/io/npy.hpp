@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -255,6 +256,9 @@ inline void write_npy(const std::filesystem::path& path, const Matrix& matrix) {
 ///     NpyArray a = read_npy("map.npy");  // a.shape == {224, 224, 3}, a.data.size() == 150528
 [[nodiscard]] inline NpyArray read_npy(const std::filesystem::path& path) {
     constexpr std::string_view who = "read_npy";
+    // A directory opens on POSIX and reports a meaningless size; refuse it first.
+    std::error_code ignored;
+    detail::require<io_error>(!std::filesystem::is_directory(path, ignored), who, path, " is a directory");
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     detail::require<io_error>(in.is_open(), who, "cannot open ", path, " for reading");
     const std::streamoff end = in.tellg();

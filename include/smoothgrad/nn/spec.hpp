@@ -18,6 +18,7 @@
 /// flatten; dense 128; relu; dense 10". Sizes are integers in [1, 2^24].
 
 #include <charconv>
+#include <initializer_list>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,10 +30,41 @@
 #include "smoothgrad/nn/layers/layer.hpp"
 #include "smoothgrad/nn/sequential.hpp"
 
+namespace smoothgrad::nn {
+
+/// The most numbers a spec may ask for: the values of the input or of any layer's output for one sample,
+/// and the weights of all layers together (2^28, 1 GiB of floats; VGG-16 has 138 million). parse_spec
+/// checks it before it allocates anything, so a hostile "spec" in a file's metadata cannot exhaust memory.
+inline constexpr Index max_spec_values = Index{1} << 28;
+
+}  // namespace smoothgrad::nn
+
 namespace smoothgrad::detail {
 
 inline constexpr std::string_view spec_who = "parse_spec";
 inline constexpr Index max_spec_size = Index{1} << 24;
+
+/// The product of `factors` (each >= 1), or format_error if it exceeds nn::max_spec_values; the check
+/// divides rather than multiplies, so a product that would overflow is caught too.
+[[nodiscard]] inline Index spec_count(std::initializer_list<Index> factors, std::string_view what,
+                                      std::string_view item) {
+    Index product = 1;
+    for (const Index factor : factors) {
+        require<format_error>(factor <= nn::max_spec_values / product, spec_who, what, " in '", item,
+                              "' has more than max_spec_values = ", nn::max_spec_values, " values");
+        product *= factor;
+    }
+    return product;
+}
+
+/// Adds the weights of the layer `item` to the spec's running `total`, or format_error if the layer or the
+/// total would exceed nn::max_spec_values; called before the layer allocates them.
+inline void spec_add_weights(Index& total, std::initializer_list<Index> factors, std::string_view item) {
+    const Index count = spec_count(factors, "the weight", item);
+    require<format_error>(count <= nn::max_spec_values - total, spec_who, "the weights up to '", item,
+                          "' have more than max_spec_values = ", nn::max_spec_values, " values in all");
+    total += count;
+}
 
 [[nodiscard]] inline std::string_view spec_trim(std::string_view text) {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -88,7 +120,7 @@ inline constexpr Index max_spec_size = Index{1} << 24;
 }
 
 [[nodiscard]] inline nn::Layer spec_layer(const std::vector<std::string_view>& tokens, std::string_view item,
-                                          const ImageShape& in) {
+                                          const ImageShape& in, Index& weights) {
     const std::string_view kind = tokens.front();
     const auto arguments = [&](std::size_t count) {
         require<format_error>(tokens.size() == count + 1, spec_who, "'", kind, "' takes ", count, " argument(s), got '",
@@ -102,6 +134,7 @@ inline constexpr Index max_spec_size = Index{1} << 24;
                               "padding must be 'same' or 'valid', got '", padding, "' in '", item, "'");
         require<format_error>(padding == "valid" || (kernel[0] % 2 == 1 && kernel[1] % 2 == 1), spec_who,
                               "'same' padding needs an odd kernel, got '", tokens[1], "' in '", item, "'");
+        spec_add_weights(weights, {kernel[2], in.channels, kernel[0], kernel[1]}, item);
         return nn::Conv2D(in.channels, kernel[2], kernel[0], kernel[1],
                           padding == "same" ? nn::Padding::same : nn::Padding::valid);
     }
@@ -110,6 +143,7 @@ inline constexpr Index max_spec_size = Index{1} << 24;
         const Index out = spec_size(tokens[1], item);
         require<format_error>(in.height == 1 && in.width == 1, spec_who, "'", item, "' needs a flat input, got ", in,
                               " (add 'flatten' before it)");
+        spec_add_weights(weights, {out, in.channels}, item);
         return nn::Dense(in.channels, out);
     }
     if (kind == "maxpool") {
@@ -133,7 +167,8 @@ inline constexpr Index max_spec_size = Index{1} << 24;
 namespace smoothgrad::nn {
 
 /// The network described by `spec`, with zero weights (call `initialize(seed)` or load them).
-/// Throws format_error naming the offending token for a malformed spec or layers whose shapes do not chain.
+/// Throws format_error naming the offending token for a malformed spec, layers whose shapes do not chain, or
+/// an input, output or all weights of more than max_spec_values numbers (checked before anything is allocated).
 [[nodiscard]] inline Sequential parse_spec(std::string_view spec) {
     using smoothgrad::detail::spec_who;
     const auto items = smoothgrad::detail::spec_split(spec, ';');
@@ -148,20 +183,23 @@ namespace smoothgrad::nn {
         const auto sizes = smoothgrad::detail::spec_dimensions(input_tokens[1], first, 3);
         shape = {sizes[0], sizes[1], sizes[2]};
     }
+    (void)smoothgrad::detail::spec_count({shape.height, shape.width, shape.channels}, "the input", first);
     const ImageShape input_shape = shape;
     smoothgrad::detail::require<format_error>(items.size() > 1, spec_who, "'", spec, "' has no layer after the input");
     std::vector<Layer> layers;
+    Index weights = 0;  // all layers' weights so far, bounded like each layer's
     for (std::size_t i = 1; i < items.size(); ++i) {
         const std::string_view item = smoothgrad::detail::spec_trim(items[i]);
         const auto tokens = smoothgrad::detail::spec_words(item);
         smoothgrad::detail::require<format_error>(!tokens.empty(), spec_who, "item ", i, " is empty in '", spec, "'");
-        Layer layer = smoothgrad::detail::spec_layer(tokens, item, shape);
+        Layer layer = smoothgrad::detail::spec_layer(tokens, item, shape, weights);
         try {
             shape = std::visit([&](const auto& l) { return l.output_shape(shape); }, layer);
         } catch (const shape_error& e) {
             throw format_error(
                 smoothgrad::detail::message(spec_who, "'", item, "' cannot take input ", shape, ": ", e.what()));
         }
+        (void)smoothgrad::detail::spec_count({shape.height, shape.width, shape.channels}, "the output", item);
         layers.push_back(std::move(layer));
     }
     return Sequential(input_shape, std::move(layers));
