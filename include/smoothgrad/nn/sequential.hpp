@@ -8,8 +8,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -31,7 +35,75 @@ struct Workspace {
     std::vector<Matrix> outputs;     ///< outputs[i]: output of layer i
     std::vector<LayerCache> caches;  ///< caches[i]: what layer i keeps for its backward pass
     std::vector<Matrix> gradients;   ///< gradients[i]: gradient with respect to the input of layer i
+    Matrix score_gradient;           ///< gradients(): the output weights repeated for every column
 };
+
+namespace sequential_detail {
+
+/// Workspaces kept between calls, so that repeated calls (SmoothGrad's batches) do not allocate; each
+/// is lent to one thread at a time.
+class WorkspacePool {
+public:
+    [[nodiscard]] std::unique_ptr<Workspace> acquire() {
+        const std::lock_guard lock(mutex_);
+        if (free_.empty()) return std::make_unique<Workspace>();
+        std::unique_ptr<Workspace> workspace = std::move(free_.back());
+        free_.pop_back();
+        return workspace;
+    }
+    void release(std::unique_ptr<Workspace> workspace) {
+        const std::lock_guard lock(mutex_);
+        free_.push_back(std::move(workspace));
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Workspace>> free_;
+};
+
+/// A workspace from the pool for the lifetime of this object.
+class WorkspaceLease {
+public:
+    explicit WorkspaceLease(WorkspacePool* pool)
+        : pool_(pool), workspace_(pool != nullptr ? pool->acquire() : std::make_unique<Workspace>()) {}
+    WorkspaceLease(const WorkspaceLease&) = delete;
+    WorkspaceLease& operator=(const WorkspaceLease&) = delete;
+    ~WorkspaceLease() {
+        if (pool_ != nullptr) pool_->release(std::move(workspace_));
+    }
+    [[nodiscard]] Workspace& get() noexcept { return *workspace_; }
+
+private:
+    WorkspacePool* pool_;
+    std::unique_ptr<Workspace> workspace_;
+};
+
+/// Runs work(worker) for worker = 0 .. workers - 1, worker 0 on the calling thread, the others on new
+/// threads; rethrows the first exception (by worker number) after all have finished.
+template <class Work>
+void run_workers(Index workers, const Work& work) {
+    if (workers <= 1) {
+        work(Index{0});
+        return;
+    }
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
+    const auto guarded = [&](Index worker) {
+        try {
+            work(worker);
+        } catch (...) {
+            errors[static_cast<std::size_t>(worker)] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(workers - 1));
+    for (Index worker = 1; worker < workers; ++worker) threads.emplace_back(guarded, worker);
+    guarded(0);
+    for (auto& thread : threads) thread.join();
+    for (const auto& error : errors)
+        if (error) std::rethrow_exception(error);
+}
+
+}  // namespace sequential_detail
 
 /// Layers applied in order: PyTorch's `nn.Sequential`.
 ///
@@ -47,11 +119,17 @@ struct Workspace {
 ///     net.initialize(42);
 ///     Matrix scores = net.scores(images);
 ///
-/// scores() and gradients() are const and reentrant: each call uses its own Workspace, and they run
-/// through the batch in chunks of `chunk_size` columns to bound memory.
+/// scores() and gradients() are const and reentrant: each call borrows its own workspaces. They split
+/// the batch into one contiguous range of columns per thread (see set_threads) and run through each
+/// range in chunks of `chunk_size` columns to bound memory. Every layer computes each column with the
+/// same operations whatever the batch (see kernels.hpp), so a column's result is bit-identical for any
+/// batch width, any position in the batch and any thread count.
+///
+/// Eigen stays single-threaded inside: if you compile with OpenMP, also define EIGEN_DONT_PARALLELIZE
+/// (the networks' products do not go through Eigen's GEMM, but the training's weight gradients do).
 class Sequential {
 public:
-    /// Columns per forward pass inside scores() and gradients().
+    /// Columns per forward pass of one thread inside scores() and gradients().
     static constexpr Index chunk_size = 256;
 
     /// Checks that the shapes chain: throws shape_error naming the first layer that cannot take the
@@ -74,6 +152,21 @@ public:
             smoothgrad::detail::require<shape_error>(shapes_.back().size() > 0, who, "layer ", i, " (", layer_spec(i),
                                                      ") has an empty output ", shapes_.back());
         }
+    }
+
+    /// Threads that scores(), gradients() and train_epoch use: 0 (the default) means
+    /// std::thread::hardware_concurrency(). Results do not depend on it. Throws argument_error if < 0.
+    void set_threads(int threads) {
+        smoothgrad::detail::require(threads >= 0, "Sequential::set_threads", "threads must be >= 0, got ", threads);
+        threads_ = threads;
+    }
+    /// The setting of set_threads (0: one per hardware thread).
+    [[nodiscard]] int threads() const noexcept { return threads_; }
+    /// The number of threads a call on `columns` columns uses: threads(), or the hardware's count for 0,
+    /// and never more than `columns`.
+    [[nodiscard]] Index worker_count(Index columns) const noexcept {
+        Index workers = threads_ > 0 ? threads_ : static_cast<Index>(std::thread::hardware_concurrency());
+        return std::max<Index>(1, std::min(workers, columns));
     }
 
     /// Features of one sample (height * width * channels of the input).
@@ -141,11 +234,9 @@ public:
     [[nodiscard]] Matrix scores(const Matrix& batch) const {
         check_batch(batch, "Sequential::scores");
         Matrix result(num_classes(), batch.cols());
-        Workspace workspace;
-        for (Index start = 0; start < batch.cols(); start += chunk_size) {
-            const Index count = std::min(chunk_size, batch.cols() - start);
+        for_each_chunk(batch.cols(), [&](Index start, Index count, Workspace& workspace) {
             result.middleCols(start, count) = forward(batch.middleCols(start, count), workspace);
-        }
+        });
         return result;
     }
 
@@ -162,14 +253,11 @@ public:
                                                  output_weights.size(), " entries, the network has ", num_classes(),
                                                  " outputs");
         Matrix result(input_size(), batch.cols());
-        Workspace workspace;
-        Matrix score_gradient;
-        for (Index start = 0; start < batch.cols(); start += chunk_size) {
-            const Index count = std::min(chunk_size, batch.cols() - start);
+        for_each_chunk(batch.cols(), [&](Index start, Index count, Workspace& workspace) {
             (void)forward(batch.middleCols(start, count), workspace);
-            score_gradient = output_weights.replicate(1, count);
-            result.middleCols(start, count) = backward_input(score_gradient, rule, workspace);
-        }
+            workspace.score_gradient = output_weights.replicate(1, count);
+            result.middleCols(start, count) = backward_input(workspace.score_gradient, rule, workspace);
+        });
         return result;
     }
 
@@ -214,6 +302,20 @@ public:
     }
 
 private:
+    /// Calls work(start, count, workspace) on chunks of at most chunk_size columns that cover
+    /// [0, columns), each worker thread on its own contiguous range with its own workspace.
+    template <class Work>
+    void for_each_chunk(Index columns, const Work& work) const {
+        const Index workers = worker_count(columns);
+        sequential_detail::run_workers(workers, [&](Index worker) {
+            const Index first = columns * worker / workers;
+            const Index last = columns * (worker + 1) / workers;
+            sequential_detail::WorkspaceLease lease(pool_.get());
+            for (Index start = first; start < last; start += chunk_size)
+                work(start, std::min(chunk_size, last - start), lease.get());
+        });
+    }
+
     [[nodiscard]] std::string layer_spec(std::size_t i) const {
         return std::visit([](const auto& layer) { return layer.spec(); }, layers_[i]);
     }
@@ -293,6 +395,9 @@ private:
 
     std::vector<Layer> layers_;
     std::vector<ImageShape> shapes_;  ///< shapes_[i]: input of layer i; shapes_.back(): the output
+    int threads_ = 0;                 ///< see set_threads
+    /// Workspaces reused across calls; copies of a network share it (it is thread-safe).
+    std::shared_ptr<sequential_detail::WorkspacePool> pool_ = std::make_shared<sequential_detail::WorkspacePool>();
 };
 
 }  // namespace smoothgrad::nn

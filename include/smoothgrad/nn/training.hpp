@@ -45,6 +45,10 @@ struct TrainParams {
     return order;
 }
 
+/// Columns of a mini-batch that train_epoch hands to one thread as a unit: the work of a mini-batch is
+/// split into parts of this size, whatever the thread count.
+inline constexpr Index training_part = 32;
+
 namespace training_detail {
 
 inline void check_data(const Sequential& network, const Matrix& images, std::span<const int> labels,
@@ -86,9 +90,15 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         order.resize(static_cast<std::size_t>(n));
         for (Index i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
     }
-    Workspace workspace;
-    ParameterGradients gradients = network.zero_gradients();
+    // A mini-batch is cut into parts of training_part columns, each with its own workspace and
+    // parameter gradients, spread over the threads and summed in part order: the thread count changes
+    // neither the result nor its rounding.
+    const Index max_parts = (std::min(params.batch_size, n) + training_part - 1) / training_part;
+    std::vector<Workspace> workspaces(static_cast<std::size_t>(max_parts));
+    std::vector<ParameterGradients> part_gradients(static_cast<std::size_t>(max_parts), network.zero_gradients());
+    ParameterGradients& gradients = part_gradients.front();
     Matrix batch;
+    Matrix scores;
     Matrix score_gradient;
     Vector noise(images.rows());
     std::vector<int> batch_labels;
@@ -109,9 +119,32 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
                 batch.col(b) += noise;
             }
         }
-        const Matrix& scores = network.forward(batch, workspace);
+        const Index parts = (count + training_part - 1) / training_part;
+        const Index workers = network.worker_count(parts);
+        // Worker w takes parts w, w + workers, ...: each part's columns are [p * training_part, ...).
+        const auto for_parts = [&](const auto& work) {
+            sequential_detail::run_workers(workers, [&](Index worker) {
+                for (Index part = worker; part < parts; part += workers) {
+                    const Index first = part * training_part;
+                    work(part, first, std::min(training_part, count - first));
+                }
+            });
+        };
+        scores.resize(network.num_classes(), count);
+        for_parts([&](Index part, Index first, Index columns) {
+            scores.middleCols(first, columns) =
+                network.forward(batch.middleCols(first, columns), workspaces[static_cast<std::size_t>(part)]);
+        });
         total += softmax_cross_entropy(scores, batch_labels, score_gradient) * static_cast<double>(count);
-        network.backward_parameters(score_gradient, workspace, gradients);
+        for_parts([&](Index part, Index first, Index columns) {
+            network.backward_parameters(score_gradient.middleCols(first, columns),
+                                        workspaces[static_cast<std::size_t>(part)],
+                                        part_gradients[static_cast<std::size_t>(part)]);
+        });
+        for (Index part = 1; part < parts; ++part) {
+            const ParameterGradients& addend = part_gradients[static_cast<std::size_t>(part)];
+            for (std::size_t k = 0; k < gradients.size(); ++k) gradients[k] += addend[k];
+        }
         optimizer.step(network.parameters(), gradients);
     }
     return total / static_cast<double>(n);

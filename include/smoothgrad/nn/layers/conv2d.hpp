@@ -3,9 +3,11 @@
 #pragma once
 /// @file
 /// A 2-D convolution (cross-correlation, as PyTorch's `nn.Conv2d`) with stride 1 and 'valid' or
-/// 'same' padding, computed as im2col and one matrix product over the whole batch.
+/// 'same' padding, computed per sample as im2col and a matrix product whose result for a sample does
+/// not depend on the other samples of the batch.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -16,6 +18,7 @@
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/nn/layers/cache.hpp"
+#include "smoothgrad/nn/layers/kernels.hpp"
 #include "smoothgrad/nn/parameter.hpp"
 
 namespace smoothgrad::nn {
@@ -113,74 +116,89 @@ public:
     }
 
     /// Forward pass. Pre: `input` is (input_shape.size()) x N with N > 0 and `output_shape(input_shape)`
-    /// is valid. Post: `output` is (H'*W'*out) x N and `cache.columns` holds the im2col matrix, which
-    /// the backward passes read.
+    /// is valid. Post: `output` is (H'*W'*out) x N. Works one sample at a time (its im2col matrix in
+    /// `cache.columns` stays in cache) with a kernel that treats every column alike, so a sample's output
+    /// does not depend on the rest of the batch.
     void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = input.cols();
         const Index pixels = out_shape.pixels();
-        im2col(input, input_shape, out_shape, cache.columns);
         output.resize(pixels * out_channels_, batch);
-        // Column (n * pixels + p) of W * columns is output pixel p of sample n with its channels
-        // contiguous: the same memory as the HWC batch (H'W'out) x N.
-        Eigen::Map<Matrix> out(output.data(), out_channels_, pixels * batch);
-        out.noalias() = weight_ * cache.columns;
-        out.colwise() += bias_;
+        cache.columns.resize(fan_in(), pixels);
+        // The weight column-major (out x fan_in): one output pixel is a sum of its columns.
+        cache.column_major_weight = weight_;
+        for (Index n = 0; n < batch; ++n) {
+            im2col(input.col(n).data(), input_shape, out_shape, cache.columns);
+            // Column p of W * columns is output pixel p with its channels contiguous: the HWC layout.
+            float* out = output.col(n).data();
+            kernels::multiply_col_major(cache.column_major_weight.data(), out_channels_, out_channels_, fan_in(),
+                                        cache.columns.data(), fan_in(), pixels, out, out_channels_);
+            Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
+        }
     }
 
-    /// Input-gradient backward pass; computes no weight gradient. Pre: `forward` ran on this cache with
-    /// a batch of the same shape; `output_gradient` is (H'*W'*out) x N. Post: `input_gradient` is
-    /// (H*W*in) x N. The ReLU rule does not apply to a convolution.
+    /// Input-gradient backward pass; computes no weight gradient and reads nothing from the forward
+    /// pass. Pre: `output_gradient` is (H'*W'*out) x N. Post: `input_gradient` is (H*W*in) x N. The
+    /// ReLU rule does not apply to a convolution.
     void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
                   ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = output_gradient.cols();
-        const Eigen::Map<const Matrix> grad(output_gradient.data(), out_channels_, out_shape.pixels() * batch);
-        cache.column_gradients.resize(fan_in(), out_shape.pixels() * batch);
-        cache.column_gradients.noalias() = weight_.transpose() * grad;
-        col2im(cache.column_gradients, input_shape, out_shape, batch, input_gradient);
+        const Index pixels = out_shape.pixels();
+        cache.column_gradients.resize(fan_in(), pixels);
+        input_gradient.resize(input_shape.size(), batch);
+        for (Index n = 0; n < batch; ++n) {
+            // W^T * gradient: the row-major weight is W^T in column-major order.
+            kernels::multiply_col_major(weight_.data(), fan_in(), fan_in(), out_channels_,
+                                        output_gradient.col(n).data(), out_channels_, pixels,
+                                        cache.column_gradients.data(), fan_in());
+            col2im(cache.column_gradients, input_shape, out_shape, input_gradient.col(n).data());
+        }
     }
 
-    /// Parameter gradients of the training backward pass. Pre: as for `backward`; `weight_gradient`
-    /// and `bias_gradient` point to weight().size() and out_channels() floats. Post: they hold the
-    /// gradients summed over the batch, in the layout of the weight and the bias.
-    void parameter_gradients(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
-                             const LayerCache& cache, float* weight_gradient, float* bias_gradient) const {
+    /// Parameter gradients of the training backward pass. Pre: `input` is the forward input and
+    /// `output_gradient` is (H'*W'*out) x N; `weight_gradient` and `bias_gradient` point to
+    /// weight().size() and out_channels() floats. Post: they hold the gradients summed over the batch,
+    /// in the layout of the weight and the bias.
+    void parameter_gradients(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
+                             LayerCache& cache, float* weight_gradient, float* bias_gradient) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = output_gradient.cols();
-        const Eigen::Map<const Matrix> grad(output_gradient.data(), out_channels_, out_shape.pixels() * batch);
-        Eigen::Map<WeightMatrix>(weight_gradient, weight_.rows(), weight_.cols()).noalias() =
-            grad * cache.columns.transpose();
-        Eigen::Map<Vector>(bias_gradient, out_channels_) = grad.rowwise().sum();
+        const Index pixels = out_shape.pixels();
+        Eigen::Map<WeightMatrix> weights(weight_gradient, weight_.rows(), weight_.cols());
+        Eigen::Map<Vector> biases(bias_gradient, out_channels_);
+        weights.setZero();
+        biases.setZero();
+        cache.columns.resize(fan_in(), pixels);
+        for (Index n = 0; n < batch; ++n) {
+            im2col(input.col(n).data(), input_shape, out_shape, cache.columns);
+            const Eigen::Map<const Matrix> grad(output_gradient.col(n).data(), out_channels_, pixels);
+            weights.noalias() += grad * cache.columns.transpose();
+            biases += grad.rowwise().sum();
+        }
     }
 
 private:
     [[nodiscard]] Index pad_top() const noexcept { return padding_ == Padding::same ? (kernel_height_ - 1) / 2 : 0; }
     [[nodiscard]] Index pad_left() const noexcept { return padding_ == Padding::same ? (kernel_width_ - 1) / 2 : 0; }
 
-    /// columns(:, n * P + y * W' + x) = the receptive field of output pixel (y, x) of sample n, in the
-    /// order (c, i, j) of PyTorch's weight, with zeros outside the image.
-    void im2col(const Matrix& input, const ImageShape& in, const ImageShape& out, Matrix& columns) const {
-        const Index batch = input.cols();
-        const Index pixels = out.pixels();
-        columns.resize(fan_in(), pixels * batch);
+    /// columns(:, y * W' + x) = the receptive field of output pixel (y, x) of one image, in the order
+    /// (c, i, j) of PyTorch's weight, with zeros outside the image.
+    void im2col(const float* image, const ImageShape& in, const ImageShape& out, Matrix& columns) const {
         const Index top = pad_top();
         const Index left = pad_left();
-        for (Index n = 0; n < batch; ++n) {
-            const float* image = input.col(n).data();
-            for (Index y = 0; y < out.height; ++y) {
-                for (Index x = 0; x < out.width; ++x) {
-                    float* column = columns.col(n * pixels + y * out.width + x).data();
-                    for (Index c = 0; c < in_channels_; ++c) {
-                        for (Index i = 0; i < kernel_height_; ++i) {
-                            const Index row = y + i - top;
-                            const bool row_inside = row >= 0 && row < in.height;
-                            for (Index j = 0; j < kernel_width_; ++j) {
-                                const Index col = x + j - left;
-                                *column++ = row_inside && col >= 0 && col < in.width
-                                                ? image[(row * in.width + col) * in_channels_ + c]
-                                                : 0.0f;
-                            }
+        float* column = columns.data();
+        for (Index y = 0; y < out.height; ++y) {
+            for (Index x = 0; x < out.width; ++x) {
+                for (Index c = 0; c < in_channels_; ++c) {
+                    for (Index i = 0; i < kernel_height_; ++i) {
+                        const Index row = y + i - top;
+                        const bool row_inside = row >= 0 && row < in.height;
+                        for (Index j = 0; j < kernel_width_; ++j) {
+                            const Index col = x + j - left;
+                            *column++ = row_inside && col >= 0 && col < in.width
+                                            ? image[(row * in.width + col) * in_channels_ + c]
+                                            : 0.0f;
                         }
                     }
                 }
@@ -188,28 +206,24 @@ private:
         }
     }
 
-    /// The adjoint of im2col: adds every entry of `columns` back to the input pixel it was copied from.
-    void col2im(const Matrix& columns, const ImageShape& in, const ImageShape& out, Index batch,
-                Matrix& input_gradient) const {
-        const Index pixels = out.pixels();
-        input_gradient.setZero(in.size(), batch);
+    /// The adjoint of im2col for one image: adds every entry of `columns` back to the input pixel it was
+    /// copied from, into `image` (in.size() floats), which it first sets to zero.
+    void col2im(const Matrix& columns, const ImageShape& in, const ImageShape& out, float* image) const {
+        std::fill(image, image + in.size(), 0.0f);
         const Index top = pad_top();
         const Index left = pad_left();
-        for (Index n = 0; n < batch; ++n) {
-            float* image = input_gradient.col(n).data();
-            for (Index y = 0; y < out.height; ++y) {
-                for (Index x = 0; x < out.width; ++x) {
-                    const float* column = columns.col(n * pixels + y * out.width + x).data();
-                    for (Index c = 0; c < in_channels_; ++c) {
-                        for (Index i = 0; i < kernel_height_; ++i) {
-                            const Index row = y + i - top;
-                            const bool row_inside = row >= 0 && row < in.height;
-                            for (Index j = 0; j < kernel_width_; ++j) {
-                                const Index col = x + j - left;
-                                const float value = *column++;
-                                if (row_inside && col >= 0 && col < in.width)
-                                    image[(row * in.width + col) * in_channels_ + c] += value;
-                            }
+        const float* column = columns.data();
+        for (Index y = 0; y < out.height; ++y) {
+            for (Index x = 0; x < out.width; ++x) {
+                for (Index c = 0; c < in_channels_; ++c) {
+                    for (Index i = 0; i < kernel_height_; ++i) {
+                        const Index row = y + i - top;
+                        const bool row_inside = row >= 0 && row < in.height;
+                        for (Index j = 0; j < kernel_width_; ++j) {
+                            const Index col = x + j - left;
+                            const float value = *column++;
+                            if (row_inside && col >= 0 && col < in.width)
+                                image[(row * in.width + col) * in_channels_ + c] += value;
                         }
                     }
                 }

@@ -1,0 +1,219 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+// smoothgrad's benchmark suite (Google Benchmark): every method on the issue's two CNNs, SmoothGrad at
+// n = 50 and 1000, 100-image throughput, training steps, and an FMA-ceiling probe so that results read
+// as a fraction of the machine's peak. benchmarks/peer_pytorch.py runs it beside PyTorch.
+//
+//     smoothgrad_benchmarks [--threads N] [--export DIR] [Google Benchmark flags]
+//
+// --threads sets the threads of every network (default 2, the machine of the issue); --export DIR
+// writes the networks' weights (safetensors) and the images (.npy) that the peer script loads, then exits.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Core>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common.hpp"
+#include "smoothgrad/io/npy.hpp"
+#include "smoothgrad/smoothgrad.hpp"
+
+namespace {
+
+using namespace smoothgrad;
+using bench::Sequential;
+
+int g_threads = 2;  // set once from the command line before any benchmark runs
+
+/// FLOPs of `iterations` of a tight loop of independent packet FMAs, on one thread.
+double fma_loop(std::int64_t iterations) {
+    using Packet = Eigen::internal::packet_traits<float>::type;
+    constexpr int chains = 12;  // independent accumulators: enough to hide the FMA latency
+    Packet acc[chains];
+    for (int c = 0; c < chains; ++c) acc[c] = Eigen::internal::pset1<Packet>(static_cast<float>(c) * 1e-3f);
+    const Packet a = Eigen::internal::pset1<Packet>(0.999999f);
+    const Packet b = Eigen::internal::pset1<Packet>(1e-7f);
+    for (std::int64_t i = 0; i < iterations; ++i) {
+        for (int c = 0; c < chains; ++c) acc[c] = Eigen::internal::pmadd(acc[c], a, b);
+    }
+    float sum = 0.0f;
+    for (int c = 0; c < chains; ++c) sum += Eigen::internal::predux(acc[c]);
+    benchmark::DoNotOptimize(sum);
+    return 2.0 * chains * static_cast<double>(Eigen::internal::packet_traits<float>::size) *
+           static_cast<double>(iterations);
+}
+
+/// The FMA ceiling: state.range(0) threads each running fma_loop. Counter GFLOPs: all threads together.
+void fma_ceiling(benchmark::State& state) {
+    const auto threads = static_cast<int>(state.range(0));
+    constexpr std::int64_t iterations = 20'000'000;
+    double flops = 0.0;
+    for (auto _ : state) {
+        std::vector<std::thread> pool;
+        for (int t = 1; t < threads; ++t) pool.emplace_back([] { fma_loop(iterations); });
+        flops += fma_loop(iterations) * threads;
+        for (auto& thread : pool) thread.join();
+    }
+    state.counters["GFLOPs"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsRate);
+    state.counters["GFLOPs_per_core"] = benchmark::Counter(flops / 1e9 / threads, benchmark::Counter::kIsRate);
+}
+BENCHMARK(fma_ceiling)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+/// The networks and images, loaded once.
+struct Fixture {
+    Sequential small = bench::load_model("small");
+    Sequential tf = bench::load_model("tf");
+    Dataset test = bench::images(Split::test, 100);
+    Dataset train = bench::images(Split::train, 640);
+    Fixture() {
+        small.set_threads(g_threads);
+        tf.set_threads(g_threads);
+    }
+    Sequential& model(std::int64_t which) { return which == 0 ? small : tf; }
+};
+
+Fixture& fixture() {
+    static Fixture instance;
+    return instance;
+}
+
+const char* model_name(std::int64_t which) { return which == 0 ? "small" : "tf_tutorial"; }
+
+/// Counters common to the explanation cases: GFLOP/s over 2 x forward FLOPs per gradient evaluation.
+void set_flops(benchmark::State& state, const Sequential& net, double evaluations_per_iteration) {
+    const double flops = 2.0 * 2.0 * bench::forward_macs(net) * evaluations_per_iteration;
+    state.counters["GFLOPs"] =
+        benchmark::Counter(flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+    state.SetLabel(model_name(state.range(0)));
+}
+
+/// SmoothGrad (vanilla gradient) of one image, n = state.range(1) samples in batches of 50.
+void smooth_grad(benchmark::State& state) {
+    Fixture& f = fixture();
+    const Sequential& net = f.model(state.range(0));
+    const Vector image = f.test.images.col(0);
+    const SmoothGrad method{.samples = static_cast<int>(state.range(1)), .noise_level = 0.15, .batch_size = 50};
+    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    set_flops(state, net, static_cast<double>(state.range(1)));
+}
+BENCHMARK(smooth_grad)->ArgsProduct({{0, 1}, {50, 1000}})->UseRealTime()->Unit(benchmark::kMillisecond);
+
+/// Integrated gradients, 50 steps in one batch.
+void integrated_gradients(benchmark::State& state) {
+    Fixture& f = fixture();
+    const Sequential& net = f.model(state.range(0));
+    const Vector image = f.test.images.col(0);
+    const IntegratedGradients method{.steps = 50, .rule = IntegrationRule::riemann_right};
+    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    set_flops(state, net, 50.0);
+}
+BENCHMARK(integrated_gradients)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+/// Guided backprop of one image.
+void guided_backprop(benchmark::State& state) {
+    Fixture& f = fixture();
+    const Sequential& net = f.model(state.range(0));
+    const Vector image = f.test.images.col(0);
+    for (auto _ : state) benchmark::DoNotOptimize(GuidedBackprop{}(net, image, f.test.labels[0]));
+    set_flops(state, net, 1.0);
+}
+BENCHMARK(guided_backprop)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+/// The vanilla gradient of one image.
+void vanilla_gradient(benchmark::State& state) {
+    Fixture& f = fixture();
+    const Sequential& net = f.model(state.range(0));
+    const Vector image = f.test.images.col(0);
+    for (auto _ : state) benchmark::DoNotOptimize(VanillaGradient{}(net, image, f.test.labels[0]));
+    set_flops(state, net, 1.0);
+}
+BENCHMARK(vanilla_gradient)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+/// SmoothGrad n = 50 over 100 images, each image's 50 samples in one batch. Counter images_per_s.
+void smooth_grad_throughput(benchmark::State& state) {
+    Fixture& f = fixture();
+    const Sequential& net = f.model(state.range(0));
+    const SmoothGrad method{.samples = 50, .noise_level = 0.15, .batch_size = 50};
+    Vector weights = Vector::Zero(net.num_classes());
+    weights[0] = 1.0f;
+    for (auto _ : state) {
+        for (Index j = 0; j < f.test.images.cols(); ++j) {
+            weights.setZero();
+            weights[f.test.labels[static_cast<std::size_t>(j)]] = 1.0f;
+            benchmark::DoNotOptimize(method.attribute_batch(net, f.test.images.col(j), weights));
+        }
+    }
+    set_flops(state, net, 50.0 * static_cast<double>(f.test.images.cols()));
+    state.counters["images_per_s"] = benchmark::Counter(
+        static_cast<double>(f.test.images.cols() * state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(smooth_grad_throughput)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
+
+/// One Adam epoch over a slice of state.range(1) training images in batches of 64 (forward, loss,
+/// parameter gradients, step: 3 x forward FLOPs per image). The network is a copy, trained anew.
+void train_slice(benchmark::State& state) {
+    Fixture& f = fixture();
+    const auto images = static_cast<Index>(state.range(1));
+    const Matrix x = f.train.images.leftCols(images);
+    const std::vector<int> labels(f.train.labels.begin(), f.train.labels.begin() + images);
+    Sequential net = f.model(state.range(0));
+    nn::Adam adam;
+    std::uint64_t epoch = 0;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(
+            nn::train_epoch(net, x, labels, {.batch_size = 64, .seed = 1, .epoch = epoch++}, adam));
+    const double flops = 3.0 * 2.0 * bench::forward_macs(net) * static_cast<double>(images);
+    state.counters["GFLOPs"] =
+        benchmark::Counter(flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
+    state.counters["images_per_s"] =
+        benchmark::Counter(static_cast<double>(images * state.iterations()), benchmark::Counter::kIsRate);
+    state.SetLabel(model_name(state.range(0)));
+}
+BENCHMARK(train_slice)->ArgsProduct({{0, 1}, {64, 640}})->UseRealTime()->Unit(benchmark::kMillisecond);
+
+/// Writes what the peer script needs: both networks and the 100 test images, HWC, as N x 784.
+void export_fixture(const std::filesystem::path& dir) {
+    std::filesystem::create_directories(dir);
+    Fixture& f = fixture();
+    nn::save_network(dir / "small_cnn.safetensors", f.small);
+    nn::save_network(dir / "tf_tutorial_cnn.safetensors", f.tf);
+    write_npy(dir / "test_images.npy", Matrix(f.test.images.transpose()));
+    write_npy(dir / "train_images.npy", Matrix(f.train.images.transpose()));
+    Matrix labels(2, 640);
+    labels.setZero();
+    for (Index j = 0; j < 100; ++j) labels(0, j) = static_cast<float>(f.test.labels[static_cast<std::size_t>(j)]);
+    for (Index j = 0; j < 640; ++j) labels(1, j) = static_cast<float>(f.train.labels[static_cast<std::size_t>(j)]);
+    write_npy(dir / "labels.npy", labels);
+    std::cout << "forward MACs: small " << bench::forward_macs(f.small) << ", tf_tutorial "
+              << bench::forward_macs(f.tf) << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<char*> rest{argv[0]};
+    std::string export_dir;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            g_threads = std::atoi(argv[++i]);
+        } else if (std::strcmp(argv[i], "--export") == 0 && i + 1 < argc) {
+            export_dir = argv[++i];
+        } else {
+            rest.push_back(argv[i]);
+        }
+    }
+    if (!export_dir.empty()) {
+        export_fixture(export_dir);
+        return 0;
+    }
+    int rest_count = static_cast<int>(rest.size());
+    benchmark::Initialize(&rest_count, rest.data());
+    benchmark::AddCustomContext("smoothgrad_threads", std::to_string(g_threads));
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
