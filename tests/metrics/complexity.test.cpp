@@ -7,17 +7,11 @@
 #include <cmath>
 #include <limits>
 
-using namespace smoothgrad;
-using Catch::Matchers::Message;
+#include "../support/vectors.hpp"
 
-namespace {
-Vector vec(std::initializer_list<float> values) {
-    Vector v(static_cast<Index>(values.size()));
-    Index i = 0;
-    for (const float x : values) v[i++] = x;
-    return v;
-}
-}  // namespace
+using namespace smoothgrad;
+using test_support::vec;
+using Catch::Matchers::Message;
 
 TEST_CASE("gini of a one-hot map is (n - 1) / n, whatever the sign", "[metrics][complexity]") {
     // Sorted magnitudes (0, 0, 0, c): only k = n contributes, weight (n - n + 1/2)/n = 1/(2n), so

@@ -8,17 +8,13 @@
 
 #include "smoothgrad/core/function_model.hpp"
 
+#include "../support/vectors.hpp"
+
 using namespace smoothgrad;
+using test_support::vec;
 using metrics::Mask;
 
 namespace {
-
-Vector vec(std::initializer_list<float> values) {
-    Vector v(static_cast<Index>(values.size()));
-    Index i = 0;
-    for (const float x : values) v[i++] = x;
-    return v;
-}
 
 /// The linear model scores = W x, so every curve point is a dot product that can be done by hand.
 auto linear_model(Matrix w) {

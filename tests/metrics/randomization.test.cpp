@@ -7,16 +7,10 @@
 #include <cmath>
 #include <limits>
 
-using namespace smoothgrad;
+#include "../support/vectors.hpp"
 
-namespace {
-Vector vec(std::initializer_list<float> values) {
-    Vector v(static_cast<Index>(values.size()));
-    Index i = 0;
-    for (const float x : values) v[i++] = x;
-    return v;
-}
-}  // namespace
+using namespace smoothgrad;
+using test_support::vec;
 
 TEST_CASE("fractional ranks average the ranks of ties", "[metrics][randomization]") {
     CHECK(metrics::fractional_ranks(vec({10, 20, 20, 30})) == std::vector<double>{1, 2.5, 2.5, 4});
