@@ -12,3 +12,4 @@
 #include "smoothgrad/metrics/faithfulness.hpp"
 #include "smoothgrad/metrics/localization.hpp"
 #include "smoothgrad/metrics/randomization.hpp"
+#include "smoothgrad/metrics/statistics.hpp"
