@@ -39,6 +39,8 @@ inline const fs::path noise_model_path = "examples/models/fashion_mnist_cnn_nois
 struct Options {
     /// Where the figures are written.
     fs::path out = "docs/figures";
+    /// Whether --out was given (a program that writes elsewhere picks its own default).
+    bool out_given = false;
     /// The network to explain.
     fs::path model = clean_model_path;
     /// Whether --model was given (a program whose model is not a shipped one picks its own default).
@@ -77,7 +79,7 @@ inline Options parse_options(int argc, char** argv, std::string_view who, const 
             return argv[++i];
         };
         if (flag == "--help" || flag == "-h") options.help = true;
-        else if (flag == "--out") options.out = value();
+        else if (flag == "--out") options.out = value(), options.out_given = true;
         else if (flag == "--model") options.model = value(), options.model_given = true;
         else if (flag == "--data-dir") options.data_dir = value();
         else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The paper's Fig. 6 on Fashion-MNIST: discriminativity between two classes on images that hold two
 // objects. A 28x56 image puts one Fashion-MNIST item on the left and another of a different class on the
-// right; a small CNN trained on such pairs (on demand, cached) scores both classes, and the map
+// right; a small CNN trained on such pairs (shipped) scores both classes, and the map
 // normalize(|M_left|) - normalize(|M_right|) is shown blue (right class) - gray - red (left class).
 //
-//     build/examples/paper_fig6_discriminativity --out docs/figures --model build/fig6_two_item_cnn.safetensors
+//     build/examples/paper_fig6_discriminativity --out docs/figures
 //
-// The model is trained when the --model file does not exist (or with --retrain) and written there. Each
+// The two-item model ships as examples/models/fashion_mnist_two_item_cnn.safetensors, made by this program;
+// it is trained when the --model file does not exist (or with --retrain) and written there. Each
 // pair image appears twice in the training set, once labelled with the left item's class and once with
 // the right item's: minimising softmax cross-entropy over both copies is the cross-entropy against the
 // soft target (1/2 on each class), so the network learns to give both classes high scores, wherever
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "figure_support.hpp"
+#include "two_item.hpp"
 
 namespace {
 using namespace smoothgrad;
@@ -38,7 +40,7 @@ SmoothGrad (n = 50, noise level 15 %); red: evidence for the left class a, blue:
 Writes fig6_discriminativity.png and prints, per method, the share of the map's mass on the correct side.
 
 --model is the two-item network: trained (a few minutes) and written there when the file does not exist.
-Default: fig6_two_item_cnn.safetensors in the parent folder of --out.
+Default: the shipped examples/models/fashion_mnist_two_item_cnn.safetensors.
   --retrain          train even if the --model file exists
   --train-pairs N    pair images made from the training set (default 12000; each is used twice)
   --epochs E         (default 3)
@@ -49,29 +51,9 @@ Default: fig6_two_item_cnn.safetensors in the parent folder of --out.
 constexpr std::string_view two_item_spec =
     "input 28x56x1; conv 3x3x16 same; relu; maxpool 2; conv 3x3x32 same; relu; maxpool 2; flatten; dense 64; relu; "
     "dense 10";
-constexpr ImageShape pair_shape{28, 56, 1};
-
-/// The 28x56 image with `left` in columns 0-27 and `right` in columns 28-55 (HWC, one channel).
-Vector side_by_side(const Eigen::Ref<const Vector>& left, const Eigen::Ref<const Vector>& right) {
-    Vector pair(pair_shape.size());
-    for (Index y = 0; y < 28; ++y) {
-        pair.segment(y * 56, 28) = left.segment(y * 28, 28);
-        pair.segment(y * 56 + 28, 28) = right.segment(y * 28, 28);
-    }
-    return pair;
-}
-
-/// `count` random pairs of indices into `labels` whose classes differ, drawn from NoiseStream(seed, 0).
-std::vector<std::pair<Index, Index>> random_pairs(const std::vector<int>& labels, Index count, std::uint64_t seed) {
-    NoiseStream stream(seed, 0);
-    const auto n = static_cast<std::uint64_t>(labels.size());
-    std::vector<std::pair<Index, Index>> pairs;
-    while (static_cast<Index>(pairs.size()) < count) {
-        const auto a = static_cast<Index>(stream.next_bits() % n), b = static_cast<Index>(stream.next_bits() % n);
-        if (labels[static_cast<std::size_t>(a)] != labels[static_cast<std::size_t>(b)]) pairs.emplace_back(a, b);
-    }
-    return pairs;
-}
+using two_item::pair_shape;
+using two_item::random_pairs;
+using two_item::side_by_side;
 
 /// The fraction of pairs whose two classes are the network's two highest scores.
 double top_two_accuracy(const nn::Sequential& net, const Dataset& data, std::uint64_t seed) {
@@ -146,20 +128,9 @@ nn::Sequential train_two_item_model(const Options& options, const fs::path& path
     return net;
 }
 
-/// The share of |d| that lies on the correct side: red (> 0) on the left half, blue (< 0) on the right.
-double correct_side_share(const Vector& d) {
-    double correct = 0.0, total = 0.0;
-    for (Index p = 0; p < d.size(); ++p) {
-        const bool left = p % 56 < 28;
-        total += std::abs(d[p]);
-        if ((left && d[p] > 0) || (!left && d[p] < 0)) correct += std::abs(d[p]);
-    }
-    return total > 0 ? correct / total : 0.5;
-}
-
 int run(const Options& options, const fs::path& init_model, bool retrain, Index train_pairs, int epochs) {
     const fs::path path =
-        options.model_given ? options.model : options.out.parent_path() / "fig6_two_item_cnn.safetensors";
+        options.model_given ? options.model : two_item::model_path;
     nn::Sequential net = !retrain && fs::exists(path) ? nn::load_network(path).network
                                                       : train_two_item_model(options, path, init_model, train_pairs, epochs);
     detail::require<shape_error>(net.input_size() == pair_shape.size() && net.num_classes() == 10, who, "the model '",
@@ -196,7 +167,7 @@ int run(const Options& options, const fs::path& init_model, bool retrain, Index 
             const Image map_a = reduce_channels(methods[m].second(x, a), pair_shape);
             const Image map_b = reduce_channels(methods[m].second(x, b), pair_shape);
             const Image d = discriminativity(map_a, map_b);
-            const double share = correct_side_share(d.pixels);
+            const double share = two_item::correct_side_share(d.pixels);
             share_sum[m] += share;
             std::printf(" %.2f", share);
             cells.push_back(apply_colormap(d, Colormap::diverging));

@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Regenerates the paper's figures (Figs. 2-8 of Smilkov et al. 2017, on Fashion-MNIST) into docs/figures/:
 # installs what is needed, builds the examples/paper_fig*.cpp programs and runs each of them.
-# Fig. 6 needs a network for 28x56 two-item images: it is trained on the first run (about two minutes)
-# and cached as $build_dir/fig6_two_item_cnn.safetensors; delete that file, or pass --retrain, to train again.
+# Fig. 6 uses the shipped network for 28x56 two-item images (examples/models/fashion_mnist_two_item_cnn.safetensors);
+# run build-figures/examples/paper_fig6_discriminativity --retrain to train it again (about two minutes).
 # Usage: scripts/figures.sh [output folder, default docs/figures]; each program's log goes to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +22,6 @@ start=$SECONDS
 mkdir -p "$out"
 for program in "${programs[@]}"; do
     echo "== $program"
-    options=(--out "$out")
-    if [[ $program == paper_fig6_discriminativity ]]; then
-        options+=(--model "$build_dir/fig6_two_item_cnn.safetensors")
-    fi
-    "$build_dir/examples/$program" "${options[@]}"
+    "$build_dir/examples/$program" --out "$out"
 done
 echo "figures written to $out/ in $((SECONDS - start)) s"
