@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The smoothgrad authors
+# SPDX-License-Identifier: Apache-2.0
+# The claims experiment: installs what is needed, builds examples/paper_claims.cpp and measures the paper's
+# claims on 500 Fashion-MNIST test images with the shipped models; writes RESULTS.md and the plots in
+# docs/results/ (about ten minutes on 2 cores). Extra arguments go to the program, e.g. --quick (16 images,
+# under a minute, written to claims-quick/) or --count N.
+# Usage: scripts/claims.sh [paper_claims options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+build_dir=${SMOOTHGRAD_CLAIMS_BUILD_DIR:-build-claims}
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSMOOTHGRAD_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build_dir" --target paper_claims --parallel "$(nproc)"
+"$build_dir/examples/paper_claims" "$@"
