@@ -6,7 +6,10 @@
 
 #include <limits>
 
+#include "../support/vectors.hpp"
+
 using namespace smoothgrad;
+using test_support::vec;
 
 TEST_CASE("total variation of a 3x3 checkerboard", "[metrics][coherence]") {
     // 1 0 1
@@ -52,30 +55,21 @@ TEST_CASE("total variation refuses bad maps and shapes", "[metrics][coherence][e
     CHECK_THROWS_AS(metrics::total_variation(bad, shape), numeric_error);
 }
 
-namespace {
-Vector values(std::initializer_list<float> list) {
-    Vector v(static_cast<Index>(list.size()));
-    Index i = 0;
-    for (const float x : list) v[i++] = x;
-    return v;
-}
-}  // namespace
-
 TEST_CASE("Moran's I of small maps worked out by hand", "[metrics][coherence]") {
     // 1x4 ramp (0, 1, 2, 3): z = (-1.5, -0.5, 0.5, 1.5), 3 pairs with products 0.75, -0.25, 0.75 (sum 1.25),
     // sum z^2 = 5, so I = 4 * 1.25 / (3 * 5) = 1/3.
-    CHECK(metrics::morans_i(values({0, 1, 2, 3}), {1, 4, 1}) == Approx(1.0 / 3.0));
+    CHECK(metrics::morans_i(vec({0, 1, 2, 3}), {1, 4, 1}) == Approx(1.0 / 3.0));
     // Two pixels that differ: z = (-d/2, d/2), one pair with product -d^2/4, sum z^2 = d^2/2: I = -1.
-    CHECK(metrics::morans_i(values({2, 5}), {1, 2, 1}) == Approx(-1.0));
+    CHECK(metrics::morans_i(vec({2, 5}), {1, 2, 1}) == Approx(-1.0));
     // 2x2 checkerboard: every one of the 4 pairs has z_i z_j = -1/4, sum z^2 = 1: I = 4 * (-1) / (4 * 1) = -1.
-    CHECK(metrics::morans_i(values({1, 0, 0, 1}), {2, 2, 1}) == Approx(-1.0));
+    CHECK(metrics::morans_i(vec({1, 0, 0, 1}), {2, 2, 1}) == Approx(-1.0));
     // Top row 1, bottom row 0: horizontal pairs +1/4 each, vertical pairs -1/4 each: I = 0.
-    CHECK(metrics::morans_i(values({1, 1, 0, 0}), {2, 2, 1}) == Approx(0.0).margin(1e-12));
+    CHECK(metrics::morans_i(vec({1, 1, 0, 0}), {2, 2, 1}) == Approx(0.0).margin(1e-12));
 }
 
 TEST_CASE("Moran's I ignores scale and offset, and sees speckle rather than concentration", "[metrics][coherence]") {
     const ImageShape shape{1, 4, 1};
-    const Vector ramp = values({0, 1, 2, 3});
+    const Vector ramp = vec({0, 1, 2, 3});
     CHECK(metrics::morans_i(-7.0f * ramp + Vector::Constant(4, 2.0f), shape) == Approx(1.0 / 3.0));
     // A smooth 8x8 blob (a product of two ramps) is strongly autocorrelated; a checkerboard of large and
     // small values is strongly anti-correlated.
@@ -94,15 +88,15 @@ TEST_CASE("Moran's I takes each channel as a grid of its own", "[metrics][cohere
     // 1x2 pixels, 2 channels, HWC: pixel 0 = (0, 1), pixel 1 = (1, 0). Mean 1/2, z = (-1/2, 1/2, 1/2, -1/2).
     // Pairs within a channel: channel 0 (z0, z2) = -1/4, channel 1 (z1, z3) = -1/4; sum z^2 = 1; n = 4, P = 2:
     // I = 4 * (-1/2) / (2 * 1) = -1. Pairing across channels (z0 with z1) would give another value.
-    CHECK(metrics::morans_i(values({0, 1, 1, 0}), {1, 2, 2}) == Approx(-1.0));
+    CHECK(metrics::morans_i(vec({0, 1, 1, 0}), {1, 2, 2}) == Approx(-1.0));
 }
 
 TEST_CASE("Moran's I refuses constant maps, single pixels and bad shapes", "[metrics][coherence][errors]") {
     CHECK_THROWS_MATCHES(metrics::morans_i(Vector::Constant(4, 3.0f), {2, 2, 1}), numeric_error,
                          Catch::Matchers::Message("morans_i: the map is constant, its autocorrelation is undefined"));
-    CHECK_THROWS_AS(metrics::morans_i(values({1, 2}), {1, 1, 2}), shape_error);
-    CHECK_THROWS_AS(metrics::morans_i(values({1, 2, 3}), {2, 2, 1}), shape_error);
+    CHECK_THROWS_AS(metrics::morans_i(vec({1, 2}), {1, 1, 2}), shape_error);
+    CHECK_THROWS_AS(metrics::morans_i(vec({1, 2, 3}), {2, 2, 1}), shape_error);
     CHECK_THROWS_AS(metrics::morans_i(Vector(), {2, 2, 1}), shape_error);
-    CHECK_THROWS_AS(metrics::morans_i(values({1, std::numeric_limits<float>::infinity(), 0, 0}), {2, 2, 1}),
+    CHECK_THROWS_AS(metrics::morans_i(vec({1, std::numeric_limits<float>::infinity(), 0, 0}), {2, 2, 1}),
                     numeric_error);
 }
