@@ -593,8 +593,16 @@ std::string verdict(int supported, int total) {
     return "**Partly supported** (" + std::to_string(supported) + " of " + std::to_string(total) + " tests).";
 }
 
+/// The 1-minute load average (Linux), or "unknown": run times are only comparable on an idle machine.
+std::string load_average() {
+    std::ifstream file("/proc/loadavg");
+    std::string first;
+    return file >> first ? first : std::string("unknown");
+}
+
 int run(const Options& options, const Settings& s, const fs::path& report_path, const Models& paths, bool quick) {
     const auto total_start = Clock::now();
+    const std::string load_before = load_average();
     const Dataset test = figures::load_test_set(options);
     Network clean = figures::load_fashion_network(paths.clean, who);
     Network noisy = figures::load_fashion_network(paths.noisy, who);
@@ -1031,7 +1039,9 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
     md << "## Run time\n\n"
        << "On this run (2 threads): every method " << fixed(seconds["A"], 0) << " s, noise levels " << fixed(seconds["B"], 0)
        << " s, sample sizes " << fixed(seconds["C"], 0) << " s, two-item images " << fixed(seconds["D"], 0)
-       << " s, randomization " << fixed(seconds["E"], 0) << " s; " << fixed(total, 0) << " s in all.\n";
+       << " s, randomization " << fixed(seconds["E"], 0) << " s; " << fixed(total, 0) << " s in all. The 1-minute "
+       << "load average was " << load_before << " before and " << load_average()
+       << " after, on 2 hardware threads: anything above about 0.5 means other work shared the machine.\n";
 
     if (report_path.has_parent_path()) fs::create_directories(report_path.parent_path());
     std::ofstream file(report_path);

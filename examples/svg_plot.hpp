@@ -93,8 +93,14 @@ inline void write_line_plot(const std::filesystem::path& path, const LinePlot& p
     y_max = std::ceil(y_max / y_step) * y_step;
     const double x_step = svg_detail::tick_step(x_max - x_min, 5);
 
-    const double left = 70, right = 170, top = 40, bottom = 55;  // margins; the legend sits on the right
-    const double plot_width = plot.width - left - right, plot_height = plot.height - top - bottom;
+    // Margins; the legend sits on the right, widened (and the picture with it) for long series names, at
+    // about 7 pixels a character of the 12-pixel font.
+    std::size_t longest = 0;
+    for (const Series& s : plot.series) longest = std::max(longest, s.name.size());
+    const double left = 70, top = 40, bottom = 55, default_right = 170;
+    const double right = std::max(default_right, 48.0 + 7.0 * static_cast<double>(longest));
+    const double width = plot.width + (right - default_right);
+    const double plot_width = plot.width - left - default_right, plot_height = plot.height - top - bottom;
     const auto px = [&](double x) { return left + (x - x_min) / (x_max - x_min) * plot_width; };
     const auto py = [&](double y) { return top + (y_max - y) / (y_max - y_min) * plot_height; };
     // Colour-blind-safe qualitative colours (Okabe & Ito).
@@ -102,7 +108,7 @@ inline void write_line_plot(const std::filesystem::path& path, const LinePlot& p
                                                       "#E69F00", "#56B4E9", "#000000"};
 
     std::ostringstream svg;
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << plot.width << "\" height=\"" << plot.height
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << plot.height
         << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
         << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         << "<text x=\"" << left + plot_width / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">"
