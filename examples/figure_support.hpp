@@ -165,6 +165,23 @@ inline void write_figure(const fs::path& path, const std::vector<Image>& cells, 
     return std::string(smoothgrad::fashion_mnist_class_names.at(static_cast<std::size_t>(c)));
 }
 
+/// The cells of a figure with one row per picked test image: the input, then the gray cells of the maps
+/// that `maps(x, label)` returns (a std::vector<Vector>) for the class the network predicts. Says on
+/// stdout which image and class each row shows.
+template <class Model, class Maps>
+[[nodiscard]] std::vector<Image> map_rows(const Model& net, const smoothgrad::Dataset& test,
+                                          const std::vector<Index>& picked, Maps&& maps) {
+    std::vector<Image> cells;
+    for (const Index k : picked) {
+        const Vector x = test.images.col(k);
+        const Index label = predicted_class(net, x);
+        cells.push_back(input_cell(x, test.shape));
+        for (const Vector& map : maps(x, label)) cells.push_back(gray_cell(map, test.shape));
+        std::cout << "row: test image " << k << ", explained class " << class_name(label) << "\n";
+    }
+    return cells;
+}
+
 /// Runs a figure program: parses the flags, prints `usage` and the common flags for --help, else calls
 /// `body(options)` inside command_line::guarded_main.
 template <class Body>

@@ -30,18 +30,15 @@ int run(const Options& options) {
     const std::vector<int> classes{0, 1, 3, 7, 8};
     const std::vector<Index> picked = figures::pick_examples(net, test, options, classes, who);
     const std::vector<double> levels{0.0, 0.05, 0.10, 0.20, 0.30, 0.50};
-    std::vector<Image> cells;
-    for (const Index k : picked) {
-        const Vector x = test.images.col(k);
-        const Index label = figures::predicted_class(net, x);
-        cells.push_back(figures::input_cell(x, test.shape));
+    const std::vector<Image> cells = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
+        std::vector<Vector> maps;
         for (const double level : levels) {
             // At 0 % every sample is x itself, so one sample is the same map.
             const SmoothGrad smooth{.samples = level == 0.0 ? 1 : 50, .noise_level = level, .seed = options.seed};
-            cells.push_back(figures::gray_cell(smooth(net, x, label), test.shape));
+            maps.push_back(smooth(net, x, label));
         }
-        std::cout << "row: test image " << k << ", explained class " << figures::class_name(label) << "\n";
-    }
+        return maps;
+    });
     figures::write_figure(options.out / "fig3_noise_level.png", cells, static_cast<Index>(levels.size()) + 1);
     return 0;
 }

@@ -29,17 +29,14 @@ int run(const Options& options) {
     const std::vector<int> classes{1, 2, 5, 8, 9};
     const std::vector<Index> picked = figures::pick_examples(net, test, options, classes, who);
     const std::vector<int> sizes{1, 5, 10, 20, 50, 100, 200};
-    std::vector<Image> cells;
-    for (const Index k : picked) {
-        const Vector x = test.images.col(k);
-        const Index label = figures::predicted_class(net, x);
-        cells.push_back(figures::input_cell(x, test.shape));
+    const std::vector<Image> cells = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
+        std::vector<Vector> maps;
         for (const int n : sizes) {
             const SmoothGrad smooth{.samples = n, .noise_level = 0.10, .seed = options.seed};
-            cells.push_back(figures::gray_cell(smooth(net, x, label), test.shape));
+            maps.push_back(smooth(net, x, label));
         }
-        std::cout << "row: test image " << k << ", explained class " << figures::class_name(label) << "\n";
-    }
+        return maps;
+    });
     figures::write_figure(options.out / "fig4_sample_size.png", cells, static_cast<Index>(sizes.size()) + 1);
     return 0;
 }

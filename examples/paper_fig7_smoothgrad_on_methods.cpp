@@ -31,16 +31,10 @@ int run(const Options& options) {
     const std::vector<Index> picked = figures::pick_examples(net, test, options, classes, who);
     const SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}, .samples = 50, .seed = options.seed};
     const SmoothGrad<GuidedBackprop> smooth_guided{.samples = 50, .seed = options.seed};
-    std::vector<Image> cells;
-    for (const Index k : picked) {
-        const Vector x = test.images.col(k);
-        const Index label = figures::predicted_class(net, x);
-        cells.push_back(figures::input_cell(x, test.shape));
-        for (const Vector& map : {IntegratedGradients{}(net, x, label), smooth_ig(net, x, label),
-                                  GuidedBackprop{}(net, x, label), smooth_guided(net, x, label)})
-            cells.push_back(figures::gray_cell(map, test.shape));
-        std::cout << "row: test image " << k << ", explained class " << figures::class_name(label) << "\n";
-    }
+    const std::vector<Image> cells = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
+        return std::vector<Vector>{IntegratedGradients{}(net, x, label), smooth_ig(net, x, label),
+                                   GuidedBackprop{}(net, x, label), smooth_guided(net, x, label)};
+    });
     figures::write_figure(options.out / "fig7_smoothgrad_ig_guided.png", cells, 5);
     return 0;
 }
