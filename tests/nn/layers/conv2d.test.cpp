@@ -120,3 +120,93 @@ TEST_CASE("Conv2D rejects bad sizes", "[nn][conv2d][errors]") {
     CHECK(conv.output_shape({5, 7, 2}) == ImageShape{3, 5, 4});
     CHECK(conv.spec() == "conv 3x3x4 valid");
 }
+
+namespace {
+
+/// The convolution of one HWC image by its definition, in double precision: an oracle that shares no
+/// code with the layer (no im2col, no matrix product, no flipped kernel).
+Eigen::VectorXd direct_forward(const Conv2D& conv, const ImageShape& in, const Vector& image) {
+    const ImageShape out = conv.output_shape(in);
+    const Index top = conv.padding() == Padding::same ? (conv.kernel_height() - 1) / 2 : 0;
+    const Index left = conv.padding() == Padding::same ? (conv.kernel_width() - 1) / 2 : 0;
+    Eigen::VectorXd result(out.size());
+    for (Index y = 0; y < out.height; ++y)
+        for (Index x = 0; x < out.width; ++x)
+            for (Index o = 0; o < conv.out_channels(); ++o) {
+                double sum = conv.bias()[o];
+                for (Index c = 0; c < conv.in_channels(); ++c)
+                    for (Index i = 0; i < conv.kernel_height(); ++i)
+                        for (Index j = 0; j < conv.kernel_width(); ++j) {
+                            const Index row = y + i - top;
+                            const Index col = x + j - left;
+                            if (row < 0 || row >= in.height || col < 0 || col >= in.width) continue;
+                            sum += static_cast<double>(
+                                       conv.weight()(o, (c * conv.kernel_height() + i) * conv.kernel_width() + j)) *
+                                   image[in.offset(row, col) + c];
+                        }
+                result[out.offset(y, x) + o] = sum;
+            }
+    return result;
+}
+
+/// The input gradient by the chain rule on the definition: every output gradient sent back along each
+/// weight to the input element it multiplied.
+Eigen::VectorXd direct_input_gradient(const Conv2D& conv, const ImageShape& in, const Vector& gradient) {
+    const ImageShape out = conv.output_shape(in);
+    const Index top = conv.padding() == Padding::same ? (conv.kernel_height() - 1) / 2 : 0;
+    const Index left = conv.padding() == Padding::same ? (conv.kernel_width() - 1) / 2 : 0;
+    Eigen::VectorXd result = Eigen::VectorXd::Zero(in.size());
+    for (Index y = 0; y < out.height; ++y)
+        for (Index x = 0; x < out.width; ++x)
+            for (Index o = 0; o < conv.out_channels(); ++o)
+                for (Index c = 0; c < conv.in_channels(); ++c)
+                    for (Index i = 0; i < conv.kernel_height(); ++i)
+                        for (Index j = 0; j < conv.kernel_width(); ++j) {
+                            const Index row = y + i - top;
+                            const Index col = x + j - left;
+                            if (row < 0 || row >= in.height || col < 0 || col >= in.width) continue;
+                            result[in.offset(row, col) + c] +=
+                                static_cast<double>(
+                                    conv.weight()(o, (c * conv.kernel_height() + i) * conv.kernel_width() + j)) *
+                                gradient[out.offset(y, x) + o];
+                        }
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("Conv2D forward and input gradient agree with the definition for many channel counts",
+          "[nn][conv2d]") {
+    // Channel counts below and above a SIMD micro-tile, so that both ways of computing the input
+    // gradient (a transposed convolution, or col2im for few input channels) run, with odd kernels,
+    // non-square kernels and images, and both paddings.
+    struct Case {
+        Index in, out, kh, kw;
+        Padding padding;
+        ImageShape image;
+    };
+    const auto c = GENERATE(Case{1, 4, 3, 3, Padding::same, {6, 5, 1}}, Case{3, 5, 3, 3, Padding::valid, {7, 6, 3}},
+                            Case{8, 6, 5, 5, Padding::same, {9, 7, 8}}, Case{17, 9, 1, 3, Padding::valid, {4, 8, 17}},
+                            Case{20, 3, 3, 5, Padding::same, {5, 6, 20}}, Case{32, 40, 2, 2, Padding::valid, {3, 4, 32}});
+    Conv2D conv(c.in, c.out, c.kh, c.kw, c.padding);
+    conv.weight() = nn_test::random_matrix(c.out, c.in * c.kh * c.kw, 21);
+    conv.bias() = nn_test::random_vector(c.out, 22);
+    const ImageShape out_shape = conv.output_shape(c.image);
+    const Index batch = 3;
+    const Matrix x = nn_test::random_matrix(c.image.size(), batch, 23);
+    const Matrix g = nn_test::random_matrix(out_shape.size(), batch, 24);
+    Matrix y;
+    Matrix dx;
+    nn::LayerCache cache;
+    conv.forward(x, c.image, y, cache);
+    conv.backward(g, c.image, x, ReluRule::gradient, cache, dx);
+    INFO("in " << c.in << ", out " << c.out << ", kernel " << c.kh << "x" << c.kw << ", image " << c.image);
+    REQUIRE(y.rows() == out_shape.size());
+    REQUIRE(dx.rows() == c.image.size());
+    const double tolerance = 1e-5 * static_cast<double>(c.in * c.kh * c.kw + c.out * c.kh * c.kw);
+    for (Index n = 0; n < batch; ++n) {
+        CHECK((y.col(n).cast<double>() - direct_forward(conv, c.image, x.col(n))).cwiseAbs().maxCoeff() < tolerance);
+        CHECK((dx.col(n).cast<double>() - direct_input_gradient(conv, c.image, g.col(n))).cwiseAbs().maxCoeff() <
+              tolerance);
+    }
+}

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "../nn_test_support.hpp"
 
 using namespace smoothgrad;
@@ -82,6 +84,78 @@ TEST_CASE("a column's result does not depend on the other columns, bit for bit",
                 kernels::multiply_row_major(a_rows.data(), depth, rows, depth, b.col(first).data(), depth, count,
                                             part.data(), rows);
                 REQUIRE(part == all_rows.middleCols(first, count));
+            }
+        }
+    }
+}
+
+TEST_CASE("multiply_indirect reads runs through offsets over several depth blocks, like a plain product",
+          "[nn][kernels]") {
+    // B(s * length + q, j) = source[j * stride + offsets[s] + q]: runs with gaps between them, short runs
+    // grouped into one depth block and long runs cut into several, as a convolution's kernel rows are.
+    struct Shape {
+        Index segments, length;
+    };
+    for (const Shape shape : {Shape{1, 7}, Shape{3, 5}, Shape{2, 300}, Shape{9, 40}, Shape{1, 600}}) {
+        const Index depth = shape.segments * shape.length;
+        std::vector<Index> offsets;
+        for (Index s = 0; s < shape.segments; ++s) offsets.push_back(s * (shape.length + 3));
+        const Index stride = shape.segments * (shape.length + 3) + 2;
+        for (const Index rows : {Index{1}, Index{5}, kernels::tile_rows, 2 * kernels::tile_rows + 3, Index{37}}) {
+            const Index cols = 13;
+            const Matrix a = nn_test::random_matrix(rows, depth, 9);
+            const Matrix source = nn_test::random_matrix(stride, cols, 10);
+            Matrix b(depth, cols);
+            for (Index j = 0; j < cols; ++j)
+                for (Index s = 0; s < shape.segments; ++s)
+                    for (Index q = 0; q < shape.length; ++q)
+                        b(s * shape.length + q, j) = source(offsets[static_cast<std::size_t>(s)] + q, j);
+            const auto product = [&](const kernels::LeftOperand& left, Index first, Index count) {
+                Matrix c(rows, count);
+                kernels::Scratch scratch;
+                const auto columns = [&](Index from, Index how_many, const float** table) {
+                    for (Index j = 0; j < how_many; ++j) table[j] = source.col(first + from + j).data();
+                };
+                kernels::multiply_indirect(left, count, shape.segments, shape.length, offsets.data(), columns,
+                                           c.data(), rows, scratch);
+                return c;
+            };
+            kernels::Buffer panels;
+            kernels::pack_left(a.data(), 1, rows, depth, [&](Index k) { return k * rows; }, panels);
+            const auto in_place = kernels::LeftOperand::column_major(a.data(), rows, rows, depth);
+            const auto packed = kernels::LeftOperand::packed(panels, rows, depth);
+            const Matrix all = product(in_place, 0, cols);
+            INFO(rows << " rows, " << shape.segments << " runs of " << shape.length);
+            const Eigen::MatrixXd expected = reference(a.cast<double>(), b.cast<double>());
+            CHECK((all.cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5 * static_cast<double>(depth));
+            // The same chain of operations for a packed or an in-place left operand, and for a column
+            // wherever it is in a product of any width.
+            CHECK(product(packed, 0, cols) == all);
+            for (const Index first : {Index{0}, Index{1}, Index{5}, Index{7}})
+                for (const Index count : {Index{1}, Index{2}, Index{6}})
+                    REQUIRE(product(in_place, first, count) == all.middleCols(first, count));
+        }
+    }
+}
+
+TEST_CASE("multiply_row_major keeps every column's result over several depth blocks", "[nn][kernels][determinism]") {
+    for (const Index rows : {3, 9}) {
+        for (const Index depth : {515, 1029}) {
+            const Index cols = 8;
+            const RowMajor a = nn_test::random_matrix(rows, depth, 11);
+            const Matrix b = nn_test::random_matrix(depth, cols, 12);
+            Matrix all(rows, cols);
+            kernels::multiply_row_major(a.data(), depth, rows, depth, b.data(), depth, cols, all.data(), rows);
+            INFO(rows << "x" << depth);
+            CHECK((all.cast<double>() - reference(a.cast<double>(), b.cast<double>())).cwiseAbs().maxCoeff() <
+                  1e-5 * depth);
+            for (Index first = 0; first < cols; ++first) {
+                for (Index count = 1; first + count <= cols; ++count) {
+                    Matrix part(rows, count);
+                    kernels::multiply_row_major(a.data(), depth, rows, depth, b.col(first).data(), depth, count,
+                                                part.data(), rows);
+                    REQUIRE(part == all.middleCols(first, count));
+                }
             }
         }
     }

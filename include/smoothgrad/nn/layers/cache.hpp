@@ -5,10 +5,10 @@
 /// What one layer keeps from its forward pass for its backward pass. It lives in the caller's
 /// workspace, never in the layer, so layers stay const and a network can run on several threads.
 
-#include <cstdint>
 #include <vector>
 
 #include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/layers/kernels.hpp"
 
 namespace smoothgrad::nn {
 
@@ -16,15 +16,18 @@ namespace smoothgrad::nn {
 /// the buffers keep their capacity between batches of the same size, so a reused workspace does not
 /// allocate. The Conv2D buffers hold one sample at a time: their size does not grow with the batch.
 struct LayerCache {
-    /// Conv2D: scratch for the im2col matrix of one sample, (in_channels*kh*kw) x (output pixels).
+    /// Conv2D: scratch for the im2col matrix of one sample, (in_channels*kh*kw) x (output pixels), in
+    /// the training pass and in the backward pass of a layer with few input channels.
     Matrix columns;
-    /// Conv2D: scratch for the gradient of `columns` in the backward pass, same shape.
-    Matrix column_gradients;
-    /// Conv2D: a column-major copy of the weight (out x in*kh*kw), made by each forward pass.
-    Matrix column_major_weight;
-    /// MaxPool2D: for every output element (column-major over output x batch), the row of the input
-    /// column that held the maximum.
-    std::vector<std::int32_t> argmax;
+    /// Conv2D: the weight packed for the forward pass, then for the backward pass (each pass packs it
+    /// anew, so a weight changed between passes is always seen).
+    kernels::Buffer packed_weight;
+    /// Conv2D: one image with a zero border, the source of a correlation.
+    kernels::Buffer padded;
+    /// Conv2D: where each row of the kernel starts in `padded`, relative to the kernel's top left.
+    std::vector<Index> offsets;
+    /// Conv2D and Dense: reused memory of the matrix-product kernels.
+    kernels::Scratch scratch;
 };
 
 }  // namespace smoothgrad::nn

@@ -3,8 +3,9 @@
 #pragma once
 /// @file
 /// A 2-D convolution (cross-correlation, as PyTorch's `nn.Conv2d`) with stride 1 and 'valid' or
-/// 'same' padding, computed per sample as im2col and a matrix product whose result for a sample does
-/// not depend on the other samples of the batch.
+/// 'same' padding, computed per sample as an indirect matrix product (the packed weight times the
+/// receptive fields, read where they lie in the image) whose result for a sample does not depend on the
+/// other samples of the batch.
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -33,7 +34,8 @@ enum class Padding {
 ///
 /// Shapes: input H x W x in_channels, output H' x W' x out_channels with H' = H, W' = W ('same') or
 /// H' = H - kh + 1, W' = W - kw + 1 ('valid'). Batches are (H*W*C) x N, every column one sample in HWC
-/// order (the layout of the library's images; the matrix product W * im2col yields HWC directly).
+/// order (the layout of the library's images; the matrix product of the weight and the receptive fields
+/// yields HWC directly).
 ///
 /// out(y, x, o) = bias[o] + sum over c, i, j of weight[o, c, i, j] * in(y + i - p, x + j - p, c), where
 /// p is the padding and `in` is zero outside the image: PyTorch's `nn.Conv2d(in, out, (kh, kw),
@@ -116,23 +118,29 @@ public:
     }
 
     /// Forward pass. Pre: `input` is (input_shape.size()) x N with N > 0 and `output_shape(input_shape)`
-    /// is valid. Post: `output` is (H'*W'*out) x N. Works one sample at a time (its im2col matrix in
-    /// `cache.columns` stays in cache) with a kernel that treats every column alike, so a sample's output
-    /// does not depend on the rest of the batch.
+    /// is valid. Post: `output` is (H'*W'*out) x N. An indirect convolution, one sample at a time: the
+    /// product of the packed weight and the receptive fields read where they are in the image (no
+    /// im2col copy), with a kernel that treats every column alike, so a sample's output does not depend
+    /// on the rest of the batch.
     void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = input.cols();
         const Index pixels = out_shape.pixels();
+        const Index taps = kernel_height_ * kernel_width_;
+        const Index channels = in_channels_;
         output.resize(pixels * out_channels_, batch);
-        cache.columns.resize(fan_in(), pixels);
-        // The weight column-major (out x fan_in): one output pixel is a sum of its columns.
-        cache.column_major_weight = weight_;
+        // The depth runs over (i, j, c), channels innermost as they lie in an HWC image:
+        // A(o, (i * kw + j) * in + c) = weight[o, c, i, j].
+        kernels::pack_left(
+            weight_.data(), fan_in(), out_channels_, fan_in(),
+            [&](Index k) { return (k % channels) * taps + k / channels; }, cache.packed_weight);
+        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, out_channels_, fan_in());
+        const Correlation correlation(input_shape, out_shape, kernel_height_, kernel_width_, pad_top(), pad_left(),
+                                      cache);
         for (Index n = 0; n < batch; ++n) {
-            im2col(input.col(n).data(), input_shape, out_shape, cache.columns);
-            // Column p of W * columns is output pixel p with its channels contiguous: the HWC layout.
+            // Column p of the product is output pixel p with its channels contiguous: the HWC layout.
             float* out = output.col(n).data();
-            kernels::multiply_col_major(cache.column_major_weight.data(), out_channels_, out_channels_, fan_in(),
-                                        cache.columns.data(), fan_in(), pixels, out, out_channels_);
+            correlation.run(weight, input.col(n).data(), out, cache);
             Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
         }
     }
@@ -140,20 +148,21 @@ public:
     /// Input-gradient backward pass; computes no weight gradient and reads nothing from the forward
     /// pass. Pre: `output_gradient` is (H'*W'*out) x N. Post: `input_gradient` is (H*W*in) x N. The
     /// ReLU rule does not apply to a convolution.
+    ///
+    /// The input gradient is itself a convolution, of the output gradient with the flipped kernel and
+    /// the channel roles swapped; with fewer input channels than half a micro-tile (a first layer on
+    /// grey or RGB images) that product would be mostly padding, so such a layer computes the gradient
+    /// of its im2col matrix instead and adds it back into the image (col2im).
     void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
                   ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = output_gradient.cols();
-        const Index pixels = out_shape.pixels();
-        cache.column_gradients.resize(fan_in(), pixels);
         input_gradient.resize(input_shape.size(), batch);
-        for (Index n = 0; n < batch; ++n) {
-            // W^T * gradient: the row-major weight is W^T in column-major order.
-            kernels::multiply_col_major(weight_.data(), fan_in(), fan_in(), out_channels_,
-                                        output_gradient.col(n).data(), out_channels_, pixels,
-                                        cache.column_gradients.data(), fan_in());
-            col2im(cache.column_gradients, input_shape, out_shape, input_gradient.col(n).data());
-        }
+        const Index rounded = (in_channels_ + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
+        if (rounded <= 2 * in_channels_)
+            backward_transposed(output_gradient, input_shape, out_shape, cache, input_gradient);
+        else
+            backward_col2im(output_gradient, input_shape, out_shape, cache, input_gradient);
     }
 
     /// Parameter gradients of the training backward pass. Pre: `input` is the forward input and
@@ -182,6 +191,111 @@ private:
     [[nodiscard]] Index pad_top() const noexcept { return padding_ == Padding::same ? (kernel_height_ - 1) / 2 : 0; }
     [[nodiscard]] Index pad_left() const noexcept { return padding_ == Padding::same ? (kernel_width_ - 1) / 2 : 0; }
 
+    /// A correlation of images of one shape with a kernel: result(y, x, :) = A * the values of source(y
+    /// + i - top, x + j - left, :) over the kernel taps (i, j), zero outside the source, for every pixel
+    /// (y, x) of a result grid, as an indirect matrix product. The source is copied into a zero border
+    /// (`cache.padded`) so that every tap lies inside; then the receptive field of a pixel is one run of
+    /// kw * channels contiguous values per kernel row, read where it is.
+    class Correlation {
+    public:
+        /// Prepares `cache.padded` and the kernel rows' offsets for sources of `source` shape and a
+        /// result of `grid` shape (only its height and width count).
+        Correlation(const ImageShape& source, const ImageShape& grid, Index kernel_height, Index kernel_width,
+                    Index top, Index left, LayerCache& cache)
+            : source_(source), grid_(grid), kernel_width_(kernel_width), top_(top), left_(left) {
+            const Index bottom = std::max<Index>(0, grid.height + kernel_height - 1 - top - source.height);
+            const Index right = std::max<Index>(0, grid.width + kernel_width - 1 - left - source.width);
+            padded_ = top > 0 || left > 0 || bottom > 0 || right > 0;
+            padded_width_ = left + source.width + right;
+            if (padded_)
+                cache.padded.assign(static_cast<std::size_t>((top + source.height + bottom) * padded_width_ *
+                                                             source.channels),
+                                    0.0f);
+            cache.offsets.resize(static_cast<std::size_t>(kernel_height));
+            for (Index i = 0; i < kernel_height; ++i)
+                cache.offsets[static_cast<std::size_t>(i)] = i * padded_width_ * source.channels;
+        }
+
+        /// result (grid pixels x A's rows, HWC) = the correlation of `source` with A, whose depth runs
+        /// over (i, j, c) with c innermost.
+        void run(const kernels::LeftOperand& a, const float* source, float* result, LayerCache& cache) const {
+            const Index channels = source_.channels;
+            const float* image = source;
+            if (padded_) {
+                // Only the inside changes: the border stays zero from the constructor.
+                const Index row = source_.width * channels;
+                for (Index y = 0; y < source_.height; ++y)
+                    std::copy_n(source + y * row, row,
+                                cache.padded.data() + ((y + top_) * padded_width_ + left_) * channels);
+                image = cache.padded.data();
+            }
+            const Index grid_width = grid_.width;
+            const Index row_stride = padded_width_ * channels;
+            const auto columns = [&](Index first, Index count, const float** table) {
+                for (Index j = 0; j < count; ++j) {
+                    const Index pixel = first + j;
+                    table[j] = image + (pixel / grid_width) * row_stride + (pixel % grid_width) * channels;
+                }
+            };
+            const auto segments = static_cast<Index>(cache.offsets.size());
+            kernels::multiply_indirect(a, grid_.pixels(), segments, kernel_width_ * channels, cache.offsets.data(),
+                                       columns, result, a.rows, cache.scratch);
+        }
+
+    private:
+        ImageShape source_;
+        ImageShape grid_;
+        Index kernel_width_;
+        Index top_;
+        Index left_;
+        bool padded_ = false;
+        Index padded_width_ = 0;
+    };
+
+    /// The input gradient as the convolution of the output gradient with the flipped kernel:
+    /// in(y, x, c) = sum over o, i, j of weight[o, c, kh-1-i, kw-1-j] * out(y + i - (kh-1-top), x + j -
+    /// (kw-1-left), o), the output gradient being zero outside its image.
+    void backward_transposed(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
+                             LayerCache& cache, Matrix& input_gradient) const {
+        const Index taps = kernel_height_ * kernel_width_;
+        const Index channels = out_channels_;
+        const Index depth = taps * channels;
+        // A(c, (i * kw + j) * out + o) = weight[o, c, kh - 1 - i, kw - 1 - j]: the flipped kernel, its
+        // channels swapped.
+        kernels::pack_left(
+            weight_.data(), taps, in_channels_, depth,
+            [&](Index k) { return (k % channels) * fan_in() + taps - 1 - k / channels; }, cache.packed_weight);
+        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, in_channels_, depth);
+        const Correlation correlation(out_shape, input_shape, kernel_height_, kernel_width_,
+                                      kernel_height_ - 1 - pad_top(), kernel_width_ - 1 - pad_left(), cache);
+        for (Index n = 0; n < output_gradient.cols(); ++n)
+            correlation.run(weight, output_gradient.col(n).data(), input_gradient.col(n).data(), cache);
+    }
+
+    /// The input gradient as col2im(weight^T * output gradient), one sample at a time.
+    void backward_col2im(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
+                         LayerCache& cache, Matrix& input_gradient) const {
+        const Index pixels = out_shape.pixels();
+        // weight^T (fan_in x out) packed with its rows padded to whole micro-tiles, so that every tile
+        // of the product is stored whole into `columns` (the padding rows are zeros, never read).
+        const Index rows = (fan_in() + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
+        const Index fan = fan_in();
+        kernels::pack_left(weight_.data(), 1, fan, out_channels_, [&](Index o) { return o * fan; },
+                           cache.packed_weight);
+        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, rows, out_channels_);
+        cache.columns.resize(rows, pixels);
+        for (Index n = 0; n < output_gradient.cols(); ++n) {
+            const float* gradient = output_gradient.col(n).data();
+            const auto columns = [&](Index first, Index count, const float** table) {
+                for (Index j = 0; j < count; ++j) table[j] = gradient + (first + j) * out_channels_;
+            };
+            constexpr Index offset = 0;
+            kernels::multiply_indirect(weight, pixels, 1, out_channels_, &offset, columns, cache.columns.data(), rows,
+                                       cache.scratch);
+            col2im(cache.columns, input_shape, out_shape, input_gradient.col(n).data());
+        }
+    }
+
     /// columns(:, y * W' + x) = the receptive field of output pixel (y, x) of one image, in the order
     /// (c, i, j) of PyTorch's weight, with zeros outside the image.
     void im2col(const float* image, const ImageShape& in, const ImageShape& out, Matrix& columns) const {
@@ -206,25 +320,27 @@ private:
         }
     }
 
-    /// The adjoint of im2col for one image: adds every entry of `columns` back to the input pixel it was
-    /// copied from, into `image` (in.size() floats), which it first sets to zero.
+    /// The adjoint of im2col for one image: adds every entry of `columns` (rows (c, i, j) as in im2col,
+    /// possibly more, unread) back to the input pixel it was copied from, into `image` (in.size()
+    /// floats), which it first sets to zero. One kernel tap at a time, over the output pixels whose tap
+    /// falls inside the image, so no element needs a test.
     void col2im(const Matrix& columns, const ImageShape& in, const ImageShape& out, float* image) const {
         std::fill(image, image + in.size(), 0.0f);
         const Index top = pad_top();
         const Index left = pad_left();
-        const float* column = columns.data();
-        for (Index y = 0; y < out.height; ++y) {
-            for (Index x = 0; x < out.width; ++x) {
-                for (Index c = 0; c < in_channels_; ++c) {
-                    for (Index i = 0; i < kernel_height_; ++i) {
-                        const Index row = y + i - top;
-                        const bool row_inside = row >= 0 && row < in.height;
-                        for (Index j = 0; j < kernel_width_; ++j) {
-                            const Index col = x + j - left;
-                            const float value = *column++;
-                            if (row_inside && col >= 0 && col < in.width)
-                                image[(row * in.width + col) * in_channels_ + c] += value;
-                        }
+        const Index ld = columns.rows();
+        for (Index c = 0; c < in_channels_; ++c) {
+            for (Index i = 0; i < kernel_height_; ++i) {
+                const Index y0 = std::max<Index>(0, top - i);
+                const Index y1 = std::min(out.height, in.height + top - i);
+                for (Index j = 0; j < kernel_width_; ++j) {
+                    const Index x0 = std::max<Index>(0, left - j);
+                    const Index x1 = std::min(out.width, in.width + left - j);
+                    const Index tap = (c * kernel_height_ + i) * kernel_width_ + j;
+                    for (Index y = y0; y < y1; ++y) {
+                        const float* from = columns.data() + (y * out.width + x0) * ld + tap;
+                        float* to = image + ((y + i - top) * in.width + x0 + j - left) * in_channels_ + c;
+                        for (Index x = x0; x < x1; ++x, from += ld, to += in_channels_) *to += *from;
                     }
                 }
             }

@@ -77,23 +77,24 @@ public:
         return {1, 1, out_features()};
     }
 
-    /// Forward pass. Pre: `input` is in x N. Post: `output` is out x N. Uses no cache. Every column is
-    /// computed alike (see kernels.hpp): its result does not depend on the rest of the batch.
-    void forward(const Matrix& input, const ImageShape& /*input_shape*/, Matrix& output, LayerCache& /*cache*/) const {
+    /// Forward pass. Pre: `input` is in x N. Post: `output` is out x N. Uses `cache.scratch`. Every
+    /// column is computed alike (see kernels.hpp): its result does not depend on the rest of the batch.
+    void forward(const Matrix& input, const ImageShape& /*input_shape*/, Matrix& output, LayerCache& cache) const {
         output.resize(out_features(), input.cols());
         kernels::multiply_row_major(weight_.data(), in_features(), out_features(), in_features(), input.data(),
-                                    in_features(), input.cols(), output.data(), out_features());
+                                    in_features(), input.cols(), output.data(), out_features(), cache.scratch.panel);
         output.colwise() += bias_;
     }
 
-    /// Input-gradient backward pass, weight^T * output_gradient; computes no weight gradient.
+    /// Input-gradient backward pass, weight^T * output_gradient; computes no weight gradient. Uses
+    /// `cache.scratch`.
     void backward(const Matrix& output_gradient, const ImageShape& /*input_shape*/, const Matrix& /*input*/,
-                  ReluRule /*rule*/, LayerCache& /*cache*/, Matrix& input_gradient) const {
+                  ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
         input_gradient.resize(in_features(), output_gradient.cols());
         // The row-major weight is W^T in column-major order.
         kernels::multiply_col_major(weight_.data(), in_features(), in_features(), out_features(),
                                     output_gradient.data(), out_features(), output_gradient.cols(),
-                                    input_gradient.data(), in_features());
+                                    input_gradient.data(), in_features(), cache.scratch);
     }
 
     /// Parameter gradients summed over the batch. Pre: `input` is the forward input (in x N),

@@ -2,17 +2,29 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
-/// The two matrix-product kernels behind Dense and Conv2D. Unlike a general GEMM they compute every
+/// The matrix-product kernels behind Dense and Conv2D. Unlike a general GEMM they compute every
 /// column of the result with the same sequence of operations whatever the number of columns and the
 /// column's position, so a sample's result never depends on the batch it is in: the layers' results are
 /// bit-identical for any batch width and any split of a batch over threads.
 ///
-/// They use Eigen's packet abstraction (SSE, AVX, AVX-512, NEON, or plain floats), read their operands
-/// where they are (no packing copy) and block only over rows, so that a weight tile stays in cache while
-/// the columns stream past it.
+/// `multiply_indirect` is the main product, in the manner of BLIS: the left operand is read in panels
+/// of `tile_rows` rows (packed once per pass, or in place), the right operand is read where it is
+/// through a table of column pointers (a convolution points into the image: no im2col copy), and a
+/// micro-kernel keeps a tile_rows x tile_columns block of the result in registers while it runs
+/// through a block of the depth. Element (m, j) is one multiply-add chain over k = 0, 1, ..., depth - 1
+/// in that order, started from zero; between depth blocks the chain is parked in the result matrix,
+/// which rounds nothing. The last columns, fewer than tile_columns, go through a narrower instance of
+/// the same micro-kernel: the chain of each element is the same, only fewer run side by side.
+/// `multiply_row_major` computes dot products, for a left operand that is row-major and too large to
+/// pack on every pass (a Dense weight).
+///
+/// Everything uses Eigen's packet abstraction (SSE, AVX, AVX-512, NEON, or plain floats).
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
 
 #include "smoothgrad/core/types.hpp"
 
@@ -22,59 +34,265 @@ namespace smoothgrad::nn::kernels {
 using Packet = Eigen::internal::packet_traits<float>::type;
 inline constexpr Index lanes = Eigen::internal::packet_traits<float>::size;
 
-namespace detail {
+/// Packets per micro-tile column: the micro-tile has tile_rows = 2 * lanes rows.
+inline constexpr int tile_packets = 2;
+/// Rows of a micro-tile and of a panel of the left operand.
+inline constexpr Index tile_rows = tile_packets * lanes;
+/// Columns of a micro-tile and of a panel of the right operand. 2 packets x 6 columns = 12
+/// accumulators, 2 loads and 6 broadcasts per 12 multiply-adds: it fits AVX2's 16 registers.
+inline constexpr Index tile_columns = 6;
+/// Depth of a block: a panel of A this deep (16 KiB with AVX) stays in the L1 cache while the
+/// columns of B pass.
+inline constexpr Index depth_block = 256;
 
-using Eigen::internal::pmadd;
-using Eigen::internal::pset1;
-using Eigen::internal::ploadu;
-using Eigen::internal::predux;
-using Eigen::internal::pstoreu;
+/// Scratch memory of the kernels (a LayerCache member), aligned for packets.
+using Buffer = std::vector<float, Eigen::aligned_allocator<float>>;
 
-/// P packets of rows of C = A * B for C columns, A col-major; one multiply-add chain per element.
-template <int P, int C>
-inline void axpy_tile(const float* a, Index lda, const float* b, Index ldb, Index depth, float* c, Index ldc) {
-    Packet acc[P][C];
-    for (int p = 0; p < P; ++p)
-        for (int j = 0; j < C; ++j) acc[p][j] = pset1<Packet>(0.0f);
-    for (Index k = 0; k < depth; ++k) {
-        Packet column[P];
-        for (int p = 0; p < P; ++p) column[p] = ploadu<Packet>(a + k * lda + p * lanes);
-        for (int j = 0; j < C; ++j) {
-            const Packet scale = pset1<Packet>(b[j * ldb + k]);
-            for (int p = 0; p < P; ++p) acc[p][j] = pmadd(column[p], scale, acc[p][j]);
+/// The left operand A (rows x depth) of multiply_indirect, seen as panels of tile_rows rows: element
+/// (m, k) of A is at data[p * panel_stride + k * step + (m - p * tile_rows)] with p = m / tile_rows.
+/// If `padded`, every panel holds tile_rows rows (zeros past `rows`) and may be read in full; otherwise
+/// the last partial panel is copied before use, so nothing past row `rows` is read.
+struct LeftOperand {
+    const float* data = nullptr;
+    Index rows = 0;
+    Index depth = 0;
+    Index step = 0;          ///< floats between (m, k) and (m, k + 1)
+    Index panel_stride = 0;  ///< floats between (m, k) and (m + tile_rows, k)
+    bool padded = false;
+
+    /// A column-major matrix read where it is: panels are consecutive rows.
+    [[nodiscard]] static LeftOperand column_major(const float* a, Index lda, Index rows, Index depth) noexcept {
+        return {a, rows, depth, lda, tile_rows, false};
+    }
+    /// A buffer filled by pack_left.
+    [[nodiscard]] static LeftOperand packed(const Buffer& panels, Index rows, Index depth) noexcept {
+        return {panels.data(), rows, depth, tile_rows, depth * tile_rows, true};
+    }
+};
+
+/// Packs A (rows x depth) into zero-padded panels for LeftOperand::packed, with A(m, k) =
+/// source[m * row_stride + offset(k)]: a convolution packs its (small) weight once per pass, in
+/// whatever order of the depth suits the right operand.
+template <class Offset>
+void pack_left(const float* source, Index row_stride, Index rows, Index depth, const Offset& offset, Buffer& panels) {
+    const Index count = (rows + tile_rows - 1) / tile_rows;
+    panels.assign(static_cast<std::size_t>(count * depth * tile_rows), 0.0f);
+    float* out = panels.data();
+    for (Index p = 0; p < count; ++p) {
+        const Index valid = std::min(tile_rows, rows - p * tile_rows);
+        const float* first = source + p * tile_rows * row_stride;
+        for (Index k = 0; k < depth; ++k, out += tile_rows) {
+            const Index at = offset(k);
+            for (Index r = 0; r < valid; ++r) out[r] = first[r * row_stride + at];
         }
     }
-    for (int j = 0; j < C; ++j)
-        for (int p = 0; p < P; ++p) pstoreu(c + j * ldc + p * lanes, acc[p][j]);
 }
 
-/// One row of C = A * B for C columns, for the rows past the last whole packet.
-template <int C>
-inline void axpy_row(const float* a, Index lda, const float* b, Index ldb, Index depth, float* c, Index ldc) {
-    float acc[C] = {};
-    for (Index k = 0; k < depth; ++k)
-        for (int j = 0; j < C; ++j) acc[j] += a[k * lda] * b[j * ldb + k];
-    for (int j = 0; j < C; ++j) c[j * ldc] = acc[j];
+/// Reused memory of multiply_indirect (a LayerCache member, one per thread).
+struct Scratch {
+    Buffer panel;                       ///< the last rows of an unpadded left operand, zero-padded
+    std::vector<const float*> columns;  ///< the bases of the right operand's columns
+};
+
+namespace detail {
+
+using Eigen::internal::pload;
+using Eigen::internal::ploadu;
+using Eigen::internal::pmadd;
+using Eigen::internal::predux;
+using Eigen::internal::pset1;
+using Eigen::internal::pstoreu;
+
+/// C(0:rows, 0:W) (+)= the product of a P-packet panel of A and W columns of B over `pieces` pieces
+/// of `length` rows of B each: a[k * a_step + r] is A(r, k) for the k-th row of the pieces laid end to
+/// end; b[j] + offsets[i] + offset points to the `length` values of piece i of column j. Every element
+/// is one chain of multiply-adds from zero (or from its value in C if `accumulate`), the same chain
+/// whatever W; all P * lanes rows are computed and only `rows` of them stored.
+template <int P, int W>
+inline void micro_tile(const float* a, Index a_step, const float* const* b, const Index* offsets, Index pieces,
+                       Index length, Index offset, float* c, Index ldc, Index rows, bool accumulate) {
+    constexpr int width = W;
+    constexpr Index height = P * lanes;
+    const Index cols = W;
+    const bool full = rows == height;
+    alignas(64) float edge[width * height];  // the partial tile of C, column-major with leading dimension height
+    Packet acc[P][width];
+    if (!accumulate) {
+        for (int j = 0; j < width; ++j)
+            for (int p = 0; p < P; ++p) acc[p][j] = pset1<Packet>(0.0f);
+    } else if (full) {
+        for (int j = 0; j < width; ++j)
+            for (int p = 0; p < P; ++p) acc[p][j] = ploadu<Packet>(c + j * ldc + p * lanes);
+    } else {
+        std::fill(edge, edge + width * height, 0.0f);
+        for (Index j = 0; j < cols; ++j) std::copy_n(c + j * ldc, rows, edge + j * height);
+        for (int j = 0; j < width; ++j)
+            for (int p = 0; p < P; ++p) acc[p][j] = pload<Packet>(edge + j * height + p * lanes);
+    }
+    for (Index i = 0; i < pieces; ++i) {
+        const float* column[width];
+        for (int j = 0; j < width; ++j) column[j] = b[j] + offsets[i] + offset;
+        for (Index k = 0; k < length; ++k, a += a_step) {
+            Packet left[P];
+            for (int p = 0; p < P; ++p) left[p] = ploadu<Packet>(a + p * lanes);
+            for (int j = 0; j < width; ++j) {
+                const Packet scale = pset1<Packet>(column[j][k]);
+                for (int p = 0; p < P; ++p) acc[p][j] = pmadd(left[p], scale, acc[p][j]);
+            }
+        }
+    }
+    if (full) {
+        for (int j = 0; j < width; ++j)
+            for (int p = 0; p < P; ++p) pstoreu(c + j * ldc + p * lanes, acc[p][j]);
+        return;
+    }
+    for (int j = 0; j < width; ++j)
+        for (int p = 0; p < P; ++p) pstoreu(edge + j * height + p * lanes, acc[p][j]);
+    for (Index j = 0; j < cols; ++j) std::copy_n(edge + j * height, rows, c + j * ldc);
 }
 
-/// Rows [first, last) of C for columns [j, j + C): whole packets in tiles of up to 3, then single rows.
-template <int C>
-inline void axpy_columns(const float* a, Index lda, const float* b, Index ldb, Index depth, float* c, Index ldc,
-                         Index first, Index last) {
-    Index m = first;
-    for (; m + 3 * lanes <= last; m += 3 * lanes) axpy_tile<3, C>(a + m, lda, b, ldb, depth, c + m, ldc);
-    for (; m + lanes <= last; m += lanes) axpy_tile<1, C>(a + m, lda, b, ldb, depth, c + m, ldc);
-    for (; m < last; ++m) axpy_row<C>(a + m, lda, b, ldb, depth, c + m, ldc);
+/// micro_tile for `cols` (1 .. tile_columns) columns.
+template <int P>
+inline void micro_tile(const float* a, Index a_step, const float* const* b, const Index* offsets, Index pieces,
+                       Index length, Index offset, float* c, Index ldc, Index rows, Index cols, bool accumulate) {
+    static_assert(tile_columns == 6, "the switch below covers 1 .. tile_columns");
+    switch (cols) {
+        case 1: return micro_tile<P, 1>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+        case 2: return micro_tile<P, 2>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+        case 3: return micro_tile<P, 3>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+        case 4: return micro_tile<P, 4>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+        case 5: return micro_tile<P, 5>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+        default: return micro_tile<P, 6>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+    }
 }
 
-/// R rows of C = A * B for C columns, A row-major (rows contiguous), B col-major: dot products.
+/// Columns of B per pass: their `depth` values fill about 128 KiB (half the L2 cache of small cores),
+/// so they are read from cache by every panel of A.
+[[nodiscard]] inline Index column_block(Index depth) {
+    const Index groups = std::max<Index>(1, (128 * 1024 / 4) / std::max<Index>(depth * tile_columns, 1));
+    return groups * tile_columns;
+}
+
+}  // namespace detail
+
+/// C = A * B, C rows x cols column-major with leading dimension ldc >= rows, B read where it is.
+///
+/// B (depth x cols, depth = segments * segment_length = a.depth) is read where it is, as runs of
+/// contiguous values: B(s * segment_length + q, j) = base(j)[offsets[s] + q]. The caller's
+/// `columns(first, count, table)` writes table[j] = base(first + j) for j < count (count <=
+/// tile_columns). A Dense layer's B has one segment, its columns; a convolution's B has one segment per
+/// row of the kernel (indirect convolution: no im2col copy).
+///
+/// Element (m, j) of C is A(m, 0) * B(0, j) + A(m, 1) * B(1, j) + ... accumulated in that order by one
+/// multiply-add chain, however many columns there are and wherever column j is: a column's result
+/// depends on that column of B alone. `scratch` is reused memory.
+template <class Columns>
+void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index segment_length, const Index* offsets,
+                       const Columns& columns, float* c, Index ldc, Scratch& scratch) {
+    const Index rows = a.rows;
+    const Index depth = segments * segment_length;
+    if (rows == 0 || cols == 0) return;
+    if (depth == 0) {
+        for (Index j = 0; j < cols; ++j) std::fill(c + j * ldc, c + j * ldc + rows, 0.0f);
+        return;
+    }
+    // Blocks of the depth: whole segments if they are short, else pieces of one segment.
+    const bool whole = segment_length < depth_block;
+    const Index segments_per_block = whole ? depth_block / segment_length : 1;
+    const Index piece = whole ? segment_length : depth_block;
+    const Index block = std::min(detail::column_block(depth), (cols + tile_columns - 1) / tile_columns * tile_columns);
+    const Index table_size = tile_columns;
+    scratch.columns.resize(static_cast<std::size_t>(block / tile_columns * table_size));
+    scratch.panel.resize(static_cast<std::size_t>(std::min(depth, std::max(depth_block, segment_length)) * tile_rows));
+    const Index row_panels = (rows + tile_rows - 1) / tile_rows;
+
+    for (Index first = 0; first < cols; first += block) {
+        const Index count = std::min(block, cols - first);
+        const Index groups = (count + tile_columns - 1) / tile_columns;
+        for (Index g = 0; g < groups; ++g)
+            columns(first + g * tile_columns, std::min(tile_columns, count - g * tile_columns),
+                    scratch.columns.data() + g * table_size);
+        // (s0, q0): the first segment and offset of the block; k0 its first row of B.
+        for (Index s0 = 0, q0 = 0, k0 = 0; s0 < segments;) {
+            const Index pieces = whole ? std::min(segments_per_block, segments - s0) : 1;
+            const Index length = whole ? segment_length : std::min(piece, segment_length - q0);
+            const Index kc = pieces * length;
+            for (Index p = 0; p < row_panels; ++p) {
+                const Index valid_rows = std::min(tile_rows, rows - p * tile_rows);
+                const float* panel = a.data + p * a.panel_stride + k0 * a.step;
+                Index step = a.step;
+                if (!a.padded && valid_rows < tile_rows) {
+                    // Copy the last rows into a zero-padded panel, so no packet reads past the matrix.
+                    float* copy = scratch.panel.data();
+                    std::fill(copy, copy + kc * tile_rows, 0.0f);
+                    for (Index k = 0; k < kc; ++k) std::copy_n(panel + k * a.step, valid_rows, copy + k * tile_rows);
+                    panel = copy;
+                    step = tile_rows;
+                }
+                if (!a.padded && p + 1 < row_panels) {
+                    // The next panel of a matrix read in place is kc scattered cache lines: fetch them
+                    // while this panel is busy, rather than wait for each at its first use.
+                    const float* next = a.data + (p + 1) * a.panel_stride + k0 * a.step;
+                    for (Index k = 0; k < kc; ++k) Eigen::internal::prefetch(next + k * a.step);
+                }
+                float* tile = c + first * ldc + p * tile_rows;
+                for (Index g = 0; g < groups; ++g) {
+                    const float* const* b = scratch.columns.data() + g * table_size;
+                    const Index valid_cols = std::min(tile_columns, count - g * tile_columns);
+                    float* out = tile + g * tile_columns * ldc;
+                    if (valid_rows <= lanes)
+                        detail::micro_tile<1>(panel, step, b, offsets + s0, pieces, length, q0, out, ldc, valid_rows,
+                                              valid_cols, k0 > 0);
+                    else
+                        detail::micro_tile<tile_packets>(panel, step, b, offsets + s0, pieces, length, q0, out, ldc,
+                                                         valid_rows, valid_cols, k0 > 0);
+                }
+            }
+            k0 += kc;
+            if (whole) {
+                s0 += pieces;
+            } else if ((q0 += length) == segment_length) {
+                q0 = 0;
+                ++s0;
+            }
+        }
+    }
+}
+
+/// C = A * B with A rows x depth column-major (leading dimension lda >= rows), B depth x cols
+/// column-major (ldb >= depth) and C rows x cols column-major (ldc >= rows), through multiply_indirect:
+/// element (m, j) is the sum over k = 0, 1, ... of A(m, k) * B(k, j), accumulated in that order by
+/// one multiply-add chain, whatever `cols` and j. `scratch` is reused memory.
+inline void multiply_col_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
+                               Index cols, float* c, Index ldc, Scratch& scratch) {
+    const auto columns = [&](Index first, Index count, const float** table) {
+        for (Index j = 0; j < count; ++j) table[j] = b + (first + j) * ldb;
+    };
+    constexpr Index offset = 0;
+    multiply_indirect(LeftOperand::column_major(a, lda, rows, depth), cols, 1, depth, &offset, columns, c, ldc,
+                      scratch);
+}
+
+/// As above with scratch memory of its own.
+inline void multiply_col_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
+                               Index cols, float* c, Index ldc) {
+    Scratch scratch;
+    multiply_col_major(a, lda, rows, depth, b, ldb, cols, c, ldc, scratch);
+}
+
+namespace detail {
+
+/// Dot products of R rows of A (row-major) and C columns of B (column-major) over the packets
+/// [first, last) of the depth, as packet-wise partial sums that continue those parked in `park` (R * C
+/// packets) unless `start`, and are parked there again.
 template <int R, int C>
-inline void dot_tile(const float* a, Index lda, const float* b, Index ldb, Index depth, float* c, Index ldc) {
+inline void dot_block(const float* a, Index lda, const float* b, Index ldb, Index first, Index last, float* park,
+                      bool start) {
     Packet acc[R][C];
     for (int r = 0; r < R; ++r)
-        for (int j = 0; j < C; ++j) acc[r][j] = pset1<Packet>(0.0f);
-    Index k = 0;
-    for (; k + lanes <= depth; k += lanes) {
+        for (int j = 0; j < C; ++j)
+            acc[r][j] = start ? pset1<Packet>(0.0f) : pload<Packet>(park + (r * C + j) * lanes);
+    for (Index k = first; k < last; k += lanes) {
         Packet column[C];
         for (int j = 0; j < C; ++j) column[j] = ploadu<Packet>(b + j * ldb + k);
         for (int r = 0; r < R; ++r) {
@@ -82,63 +300,78 @@ inline void dot_tile(const float* a, Index lda, const float* b, Index ldb, Index
             for (int j = 0; j < C; ++j) acc[r][j] = pmadd(row, column[j], acc[r][j]);
         }
     }
+    for (int r = 0; r < R; ++r)
+        for (int j = 0; j < C; ++j) Eigen::internal::pstore(park + (r * C + j) * lanes, acc[r][j]);
+}
+
+/// The end of the dot products of dot_block: the horizontal sum of each parked packet, then the scalar
+/// tail [tail, depth) of the depth, into C (ldc).
+template <int R, int C>
+inline void dot_finish(const float* a, Index lda, const float* b, Index ldb, Index tail, Index depth,
+                       const float* park, float* c, Index ldc) {
     for (int r = 0; r < R; ++r) {
         for (int j = 0; j < C; ++j) {
-            float sum = predux(acc[r][j]);
-            for (Index t = k; t < depth; ++t) sum += a[r * lda + t] * b[j * ldb + t];
+            float sum = predux(pload<Packet>(park + (r * C + j) * lanes));
+            // std::fma, not `sum += a * b`: a compiler may contract the latter into a fused
+            // multiply-add in one instance of this template and not in another.
+            for (Index t = tail; t < depth; ++t) sum = std::fma(a[r * lda + t], b[j * ldb + t], sum);
             c[j * ldc + r] = sum;
         }
     }
 }
 
-template <int C>
-inline void dot_columns(const float* a, Index lda, const float* b, Index ldb, Index depth, float* c, Index ldc,
-                        Index first, Index last) {
-    Index m = first;
-    for (; m + 4 <= last; m += 4) dot_tile<4, C>(a + m * lda, lda, b, ldb, depth, c + m, ldc);
-    for (; m < last; ++m) dot_tile<1, C>(a + m * lda, lda, b, ldb, depth, c + m, ldc);
-}
-
-/// Rows per block: a block of A of about 192 KiB stays in the L2 cache while every column passes.
-[[nodiscard]] inline Index row_block(Index depth, Index multiple) {
-    const Index rows = std::max<Index>(1, (192 * 1024 / 4) / std::max<Index>(depth, 1));
-    return std::max(multiple, rows / multiple * multiple);
+/// R rows of C = A * B for every column (a and c point to the first row), through the depth in
+/// blocks: the R rows of a block stay in the L1 cache while all the columns pass.
+template <int R>
+inline void dot_rows(const float* a, Index lda, Index depth, const float* b, Index ldb, Index cols, float* c,
+                     Index ldc, float* park) {
+    constexpr int width = 3;  // 4 rows x 3 columns: 12 accumulators, 7 loads
+    constexpr Index block = 512;
+    const Index packets = depth / lanes * lanes;
+    const Index whole = cols / width * width;
+    for (Index k0 = 0; k0 < packets || k0 == 0; k0 += block) {
+        const Index k1 = std::min(packets, k0 + block);
+        float* parked = park;
+        Index j = 0;
+        for (; j < whole; j += width, parked += R * width * lanes)
+            dot_block<R, width>(a, lda, b + j * ldb, ldb, k0, k1, parked, k0 == 0);
+        for (; j < cols; ++j, parked += R * lanes) dot_block<R, 1>(a, lda, b + j * ldb, ldb, k0, k1, parked, k0 == 0);
+    }
+    const float* parked = park;
+    Index j = 0;
+    for (; j < whole; j += width, parked += R * width * lanes)
+        dot_finish<R, width>(a, lda, b + j * ldb, ldb, packets, depth, parked, c + j * ldc, ldc);
+    for (; j < cols; ++j, parked += R * lanes)
+        dot_finish<R, 1>(a, lda, b + j * ldb, ldb, packets, depth, parked, c + j * ldc, ldc);
 }
 
 }  // namespace detail
 
-/// C = A * B with A rows x depth column-major (leading dimension lda >= rows), B depth x cols
-/// column-major (ldb >= depth) and C rows x cols column-major (ldc >= rows). Element (m, j) is the
-/// sum over k = 0, 1, ... of A(m, k) * B(k, j), accumulated in that order by one multiply-add chain,
-/// whatever `cols` and j: a column's result depends on that column of B alone.
-inline void multiply_col_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
-                               Index cols, float* c, Index ldc) {
-    constexpr int width = 4;  // 3 packets x 4 columns: 12 accumulators, 3 loads, 4 broadcasts
-    const Index block = detail::row_block(depth, 3 * lanes);
-    for (Index first = 0; first < rows; first += block) {
-        const Index last = std::min(rows, first + block);
-        Index j = 0;
-        for (; j + width <= cols; j += width)
-            detail::axpy_columns<width>(a, lda, b + j * ldb, ldb, depth, c + j * ldc, ldc, first, last);
-        for (; j < cols; ++j) detail::axpy_columns<1>(a, lda, b + j * ldb, ldb, depth, c + j * ldc, ldc, first, last);
+/// C = A * B with A rows x depth row-major (lda >= depth), B depth x cols column-major (ldb >= depth),
+/// C rows x cols column-major (ldc >= rows). Element (m, j) is a dot product computed the same way for
+/// every column (packet-wise partial sums in the order of the depth, a fixed horizontal reduction, then
+/// the scalar tail), so a column's result depends on that column of B alone. It reads A where it is:
+/// for a large weight that changes between calls (a Dense layer's) this beats packing it first.
+/// `scratch` is reused memory (4 * cols packets).
+inline void multiply_row_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
+                               Index cols, float* c, Index ldc, Buffer& scratch) {
+    constexpr Index height = 4;
+    if (scratch.size() < static_cast<std::size_t>(height * cols * lanes))
+        scratch.resize(static_cast<std::size_t>(height * cols * lanes));
+    const Index whole = rows / height * height;
+    for (Index m = 0; m < rows; m += m < whole ? height : 1) {
+        if (m < whole)
+            detail::dot_rows<height>(a + m * lda, lda, depth, b, ldb, cols, c + m, ldc, scratch.data());
+        else
+            detail::dot_rows<1>(a + m * lda, lda, depth, b, ldb, cols, c + m, ldc, scratch.data());
     }
 }
 
-/// C = A * B with A rows x depth row-major (lda >= depth), B depth x cols column-major (ldb >= depth),
-/// C rows x cols column-major (ldc >= rows). Element (m, j) is a dot product computed the same way for
-/// every column (packet-wise partial sums, a fixed horizontal reduction, then the scalar tail), so a
-/// column's result depends on that column of B alone.
+/// As above with scratch memory of its own.
 inline void multiply_row_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
                                Index cols, float* c, Index ldc) {
-    constexpr int width = 3;  // 4 rows x 3 columns: 12 accumulators, 7 loads
-    const Index block = detail::row_block(depth, 4);
-    for (Index first = 0; first < rows; first += block) {
-        const Index last = std::min(rows, first + block);
-        Index j = 0;
-        for (; j + width <= cols; j += width)
-            detail::dot_columns<width>(a, lda, b + j * ldb, ldb, depth, c + j * ldc, ldc, first, last);
-        for (; j < cols; ++j) detail::dot_columns<1>(a, lda, b + j * ldb, ldb, depth, c + j * ldc, ldc, first, last);
-    }
+    Buffer scratch;
+    multiply_row_major(a, lda, rows, depth, b, ldb, cols, c, ldc, scratch);
 }
 
 }  // namespace smoothgrad::nn::kernels

@@ -4,14 +4,15 @@
 /// @file
 /// Max pooling over k x k windows with stride k, PyTorch's `nn.MaxPool2d(k)`.
 
-#include <cstdint>
-#include <limits>
+#include <Eigen/Core>
 #include <string>
+#include <type_traits>
 
 #include "smoothgrad/core/concepts.hpp"
 #include "smoothgrad/core/error.hpp"
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/nn/layers/cache.hpp"
+#include "smoothgrad/nn/layers/kernels.hpp"
 
 namespace smoothgrad::nn {
 
@@ -20,7 +21,8 @@ namespace smoothgrad::nn {
 /// Shapes: input H x W x C (HWC columns), output floor(H/k) x floor(W/k) x C: the rows and columns
 /// past the last whole window are dropped, as PyTorch does by default. The backward pass sends each
 /// output gradient to the input element that held the maximum (the first one in row-major window order
-/// on ties), recorded in `LayerCache::argmax` by the forward pass.
+/// on ties); it finds that element again in the forward input, so the layer keeps no cache and both
+/// passes run on whole packets of channels.
 class MaxPool2D {
 public:
     /// Throws argument_error unless `kernel` >= 1.
@@ -38,63 +40,120 @@ public:
         return {input.height / kernel_, input.width / kernel_, input.channels};
     }
 
-    /// Pre: `input` is (H*W*C) x N. Post: `output` is (H'*W'*C) x N, `cache.argmax` filled.
-    void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+    /// Pre: `input` is (H*W*C) x N. Post: `output` is (H'*W'*C) x N. Uses no cache.
+    void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& /*cache*/) const {
         const ImageShape out = output_shape(input_shape);
-        const Index batch = input.cols();
-        const Index channels = input_shape.channels;
-        smoothgrad::detail::require<shape_error>(input_shape.size() <= std::numeric_limits<std::int32_t>::max(),
-                                                 "MaxPool2D", "input ", input_shape, " is too large");
-        output.resize(out.size(), batch);
-        cache.argmax.resize(static_cast<std::size_t>(out.size() * batch));
-        for (Index n = 0; n < batch; ++n) {
-            const float* image = input.col(n).data();
+        output.resize(out.size(), input.cols());
+        for (Index n = 0; n < input.cols(); ++n) {
             for (Index y = 0; y < out.height; ++y) {
                 for (Index x = 0; x < out.width; ++x) {
                     // The channels of a pixel are contiguous in HWC: compare whole pixels, channel-wise.
-                    const Index first = out.offset(y, x);
-                    float* best = output.col(n).data() + first;
-                    std::int32_t* where = cache.argmax.data() + n * out.size() + first;
-                    for (Index i = 0; i < kernel_; ++i) {
-                        for (Index j = 0; j < kernel_; ++j) {
-                            const auto at =
-                                static_cast<std::int32_t>(input_shape.offset(kernel_ * y + i, kernel_ * x + j));
-                            const float* pixel = image + at;
-                            if (i == 0 && j == 0) {
-                                for (Index c = 0; c < channels; ++c) {
-                                    best[c] = pixel[c];
-                                    where[c] = at + static_cast<std::int32_t>(c);
-                                }
-                                continue;
-                            }
-                            for (Index c = 0; c < channels; ++c) {
-                                const bool larger = pixel[c] > best[c];
-                                best[c] = larger ? pixel[c] : best[c];
-                                where[c] = larger ? at + static_cast<std::int32_t>(c) : where[c];
-                            }
-                        }
-                    }
+                    float* best = output.col(n).data() + out.offset(y, x);
+                    const float* corner = input.col(n).data() + input_shape.offset(kernel_ * y, kernel_ * x);
+                    each_channel(input_shape.channels, [&](auto tag, Index c) {
+                        using P = decltype(tag);
+                        P max = load<P>(corner + c);
+                        for_window(input_shape, [&](Index q, Index element) {
+                            if (q == 0) return;
+                            const P value = load<P>(corner + element + c);
+                            max = select(less(max, value), value, max);
+                        });
+                        store(best + c, max);
+                    });
                 }
             }
         }
     }
 
-    /// Pre: `forward` ran on this cache; `output_gradient` is (H'*W'*C) x N. Post: `input_gradient` is
+    /// Pre: `input` is the forward input; `output_gradient` is (H'*W'*C) x N. Post: `input_gradient` is
     /// (H*W*C) x N, zero except at the maxima.
-    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
-                  ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
+    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
+                  ReluRule /*rule*/, LayerCache& /*cache*/, Matrix& input_gradient) const {
+        const ImageShape out = output_shape(input_shape);
         const Index batch = output_gradient.cols();
-        const Index outputs = output_gradient.rows();
-        input_gradient.setZero(input_shape.size(), batch);
-        const std::int32_t* argmax = cache.argmax.data();
+        const bool dropped = input_shape.height % kernel_ != 0 || input_shape.width % kernel_ != 0;
+        // The windows cover every element but the dropped rows and columns: they alone need zeros.
+        if (dropped)
+            input_gradient.setZero(input_shape.size(), batch);
+        else
+            input_gradient.resize(input_shape.size(), batch);
         for (Index n = 0; n < batch; ++n) {
             const float* gradient = output_gradient.col(n).data();
             float* result = input_gradient.col(n).data();
-            for (Index k = 0; k < outputs; ++k) result[*argmax++] += gradient[k];
+            for (Index y = 0; y < out.height; ++y) {
+                for (Index x = 0; x < out.width; ++x) {
+                    const Index at = out.offset(y, x);
+                    const Index first = input_shape.offset(kernel_ * y, kernel_ * x);
+                    const float* corner = input.col(n).data() + first;
+                    float* target = result + first;
+                    each_channel(input_shape.channels, [&](auto tag, Index c) {
+                        using P = decltype(tag);
+                        // The forward pass again, tracking which window element (as a float) won.
+                        P max = load<P>(corner + c);
+                        P winner = splat<P>(0.0f);
+                        for_window(input_shape, [&](Index q, Index element) {
+                            if (q == 0) return;
+                            const P value = load<P>(corner + element + c);
+                            const P larger = less(max, value);
+                            max = select(larger, value, max);
+                            winner = select(larger, splat<P>(static_cast<float>(q)), winner);
+                        });
+                        const P g = load<P>(gradient + at + c);
+                        for_window(input_shape, [&](Index q, Index element) {
+                            store(target + element + c,
+                                  select(equal(winner, splat<P>(static_cast<float>(q))), g, splat<P>(0.0f)));
+                        });
+                    });
+                }
+            }
         }
     }
 
 private:
+    using Packet = kernels::Packet;
+
+    /// Calls work(q, offset) for the elements of a window in row-major order: q counts them, offset is
+    /// the element's position in an HWC image of `shape` relative to the window's first element.
+    template <class Work>
+    void for_window(const ImageShape& shape, const Work& work) const {
+        Index q = 0;
+        for (Index i = 0; i < kernel_; ++i)
+            for (Index j = 0; j < kernel_; ++j, ++q) work(q, (i * shape.width + j) * shape.channels);
+    }
+
+    /// Calls work(Packet{}, c) for every whole packet of `channels`, then work(float{}, c) for the rest.
+    template <class Work>
+    static void each_channel(Index channels, const Work& work) {
+        Index c = 0;
+        for (; c + kernels::lanes <= channels; c += kernels::lanes) work(Packet{}, c);
+        for (; c < channels; ++c) work(0.0f, c);
+    }
+
+    // The few operations of the two passes, on a packet of channels or on one channel.
+    template <class P>
+    static P load(const float* from) {
+        if constexpr (std::is_same_v<P, float>) return *from;
+        else return Eigen::internal::ploadu<P>(from);
+    }
+    static void store(float* to, float value) { *to = value; }
+    template <class P>
+    static void store(float* to, const P& value) { Eigen::internal::pstoreu(to, value); }
+    template <class P>
+    static P splat(float value) {
+        if constexpr (std::is_same_v<P, float>) return value;
+        else return Eigen::internal::pset1<P>(value);
+    }
+    // Comparisons give a bool for one channel and a mask for a packet; select(mask, a, b) is mask ? a : b.
+    static bool less(float a, float b) { return a < b; }
+    static bool equal(float a, float b) { return a == b; }
+    static float select(bool mask, float a, float b) { return mask ? a : b; }
+    template <class P>
+    static P less(const P& a, const P& b) { return Eigen::internal::pcmp_lt(a, b); }
+    template <class P>
+    static P equal(const P& a, const P& b) { return Eigen::internal::pcmp_eq(a, b); }
+    template <class P>
+    static P select(const P& mask, const P& a, const P& b) { return Eigen::internal::pselect(mask, a, b); }
+
     Index kernel_;
 };
 
