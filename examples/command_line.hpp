@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -35,6 +36,23 @@ inline std::vector<std::string_view> split(std::string_view text, char separator
         start = end + 1;
     }
     return parts;
+}
+
+/// Reads a flag's value and advances past it.
+using ValueReader = std::function<std::string_view()>;
+
+/// Calls `handle(flag, value)` for every argument argv[1..] in turn; `value()` consumes the next argument
+/// as the flag's value, or throws argument_error ("--flag needs a value") if there is none.
+template <class Handle>
+void for_each_flag(int argc, char** argv, std::string_view who, Handle&& handle) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view flag = argv[i];
+        const ValueReader value = [&]() -> std::string_view {
+            smoothgrad::detail::require(i + 1 < argc, who, flag, " needs a value");
+            return argv[++i];
+        };
+        handle(flag, value);
+    }
 }
 
 /// Runs `body` and turns an exception into one line on stderr: exit code 2 for a wrong command line

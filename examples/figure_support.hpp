@@ -65,19 +65,14 @@ Run from the repository root (the default paths are relative to it).
 )";
 
 /// Reads a flag's value and advances past it.
-using ValueReader = std::function<std::string_view()>;
+using ValueReader = command_line::ValueReader;
 /// Handles a program's own flag: returns false if it does not know `flag`.
 using ExtraFlag = std::function<bool(std::string_view flag, const ValueReader& value)>;
 
 /// Parses the common flags, handing any other flag to `extra`; throws argument_error for an unknown flag.
 inline Options parse_options(int argc, char** argv, std::string_view who, const ExtraFlag& extra = nullptr) {
     Options options;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        const ValueReader value = [&]() -> std::string_view {
-            smoothgrad::detail::require(i + 1 < argc, who, flag, " needs a value");
-            return argv[++i];
-        };
+    command_line::for_each_flag(argc, argv, who, [&](std::string_view flag, const ValueReader& value) {
         if (flag == "--help" || flag == "-h") options.help = true;
         else if (flag == "--out") options.out = value(), options.out_given = true;
         else if (flag == "--model") options.model = value(), options.model_given = true;
@@ -89,7 +84,7 @@ inline Options parse_options(int argc, char** argv, std::string_view who, const 
         } else if (!extra || !extra(flag, value)) {
             throw smoothgrad::argument_error(smoothgrad::detail::message(who, "unknown option '", flag, "' (see --help)"));
         }
-    }
+    });
     return options;
 }
 

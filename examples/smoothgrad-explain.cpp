@@ -98,12 +98,7 @@ constexpr std::string_view who = "smoothgrad-explain";
 
 Options parse_arguments(int argc, char** argv) {
     Options options;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        const auto value = [&]() -> std::string_view {
-            detail::require(i + 1 < argc, who, flag, " needs a value");
-            return argv[++i];
-        };
+    command_line::for_each_flag(argc, argv, who, [&](std::string_view flag, const command_line::ValueReader& value) {
         if (flag == "--help" || flag == "-h") options.help = true;
         else if (flag == "--quiet") options.quiet = true;
         else if (flag == "--model") options.model = value();
@@ -147,7 +142,7 @@ Options parse_arguments(int argc, char** argv) {
             else throw argument_error(detail::message(who, "--colormap must be gray or heat, got '", name, "'"));
         } else if (flag == "--percentile") options.percentile = command_line::parse_number<double>(who, flag, value());
         else throw argument_error(detail::message(who, "unknown option '", flag, "' (see --help)"));
-    }
+    });
     if (options.help) return options;
     detail::require(!options.model.empty(), who, "--model is required (see --help)");
     detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,

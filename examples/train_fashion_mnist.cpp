@@ -72,12 +72,7 @@ struct Options {
 
 Options parse_arguments(int argc, char** argv) {
     Options options;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        const auto value = [&]() -> std::string_view {
-            detail::require(i + 1 < argc, who, flag, " needs a value");
-            return argv[++i];
-        };
+    command_line::for_each_flag(argc, argv, who, [&](std::string_view flag, const command_line::ValueReader& value) {
         if (flag == "--help" || flag == "-h") options.help = true;
         else if (flag == "--out") options.out = value();
         else if (flag == "--spec") options.spec = value();
@@ -95,7 +90,7 @@ Options parse_arguments(int argc, char** argv) {
         else if (flag == "--limit") options.limit = command_line::parse_number<std::size_t>(who, flag, value());
         else if (flag == "--data-dir") options.data_dir = value();
         else throw argument_error(detail::message(who, "unknown option '", flag, "' (see --help)"));
-    }
+    });
     if (!options.help) {
         detail::require(!options.out.empty(), who, "--out is required (see --help)");
         detail::require(options.epochs >= 1, who, "--epochs must be >= 1, got ", options.epochs);
