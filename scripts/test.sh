@@ -2,12 +2,14 @@
 # SPDX-FileCopyrightText: 2026 The smoothgrad authors
 # SPDX-License-Identifier: Apache-2.0
 # The whole test suite, in three stages:
-#   1. every test and example built with warnings as errors (Release) and run with ctest;
+#   1. every test and example built with warnings as errors (Release) and run with ctest; then the tests
+#      that check bit-identity across batch widths and threads again, built with -march=native;
 #   2. every test built with AddressSanitizer and UndefinedBehaviorSanitizer (-fno-sanitize-recover=all,
 #      LeakSanitizer on) and run with ctest;
 #   3. the libFuzzer targets, each for a bounded time (scripts/fuzz.sh).
-# Usage: scripts/test.sh   (build folders: build-test/, build-asan/, build-fuzz/, or $SMOOTHGRAD_TEST_BUILD_DIR,
-#        $SMOOTHGRAD_ASAN_BUILD_DIR, $SMOOTHGRAD_FUZZ_BUILD_DIR; seconds per fuzz target: $SMOOTHGRAD_FUZZ_SECONDS, 60)
+# Usage: scripts/test.sh   (build folders: build-test/, build-native/, build-asan/, build-fuzz/, or
+#        $SMOOTHGRAD_TEST_BUILD_DIR, $SMOOTHGRAD_NATIVE_BUILD_DIR, $SMOOTHGRAD_ASAN_BUILD_DIR, $SMOOTHGRAD_FUZZ_BUILD_DIR;
+#        seconds per fuzz target: $SMOOTHGRAD_FUZZ_SECONDS, 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,19 @@ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSMOOTHGRAD_WERROR=ON
 cmake --build "$build_dir" --parallel "$jobs"
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$jobs"
 stage "1 (Release build and tests)"
+
+# The bit-identity across batch widths and thread counts must also hold where the compiler may fuse
+# multiply-adds (-march=native on a machine with FMA, as README recommends): the kernels and the tests
+# that compare results bit for bit, built that way.
+native_dir=${SMOOTHGRAD_NATIVE_BUILD_DIR:-build-native}
+native_tests=(nn.determinism nn.layers.kernels nn.layers.conv2d nn.layers.pooling nn.layers.dense nn.sequential
+              methods.smooth_grad)
+native_targets=("${native_tests[@]//./_}")
+cmake -S . -B "$native_dir" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-march=native -DSMOOTHGRAD_WERROR=ON \
+    -DSMOOTHGRAD_BUILD_EXAMPLES=OFF
+cmake --build "$native_dir" --parallel "$jobs" --target "${native_targets[@]/#/test_}"
+ctest --test-dir "$native_dir" --output-on-failure --parallel "$jobs" --tests-regex "^($(IFS='|'; echo "${native_tests[*]}")): "
+stage "1b (the bit-identity tests built with -march=native)"
 
 # -O1 with minimal debug information (-g1: functions and line tables, enough for sanitizer stack traces)
 # keeps the build and the run fast; NDEBUG stays undefined, so assertions (Eigen's included) are checked too.
