@@ -336,6 +336,11 @@ def main():
                 w(f"| {text} | {value:.2f}x | {'PASS' if value >= goal else 'MISS'} |\n")
         w("| Threads never change results (same seed, 1 or 2 threads, batch sizes 1/7/50) | tests/nn/determinism.test.cpp "
           "| PASS (bit-identical, tested) |\n")
+        # Why the misses: written by hand from profiles (benchmarks/why.md), since a table cannot say it.
+        why = os.path.join(os.path.dirname(os.path.abspath(__file__)), "why.md")
+        if os.path.exists(why):
+            with open(why, encoding="utf-8") as notes:
+                w("\n" + notes.read())
     print(f"wrote {args.out}", file=sys.stderr)
 
 
