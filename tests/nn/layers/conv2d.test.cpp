@@ -123,39 +123,14 @@ TEST_CASE("Conv2D rejects bad sizes", "[nn][conv2d][errors]") {
 
 namespace {
 
-/// The convolution of one HWC image by its definition, in double precision: an oracle that shares no
-/// code with the layer (no im2col, no matrix product, no flipped kernel).
-Eigen::VectorXd direct_forward(const Conv2D& conv, const ImageShape& in, const Vector& image) {
+/// Calls visit(output index, input index, weight) for every term of the convolution's definition:
+/// out(y, x, o) gets weight[o, c, i, j] * in(y + i - p, x + j - p, c) wherever that input lies inside the
+/// image. An oracle that shares no code with the layer (no im2col, no matrix product, no flipped kernel).
+template <class Visit>
+void for_each_term(const Conv2D& conv, const ImageShape& in, Visit&& visit) {
     const ImageShape out = conv.output_shape(in);
     const Index top = conv.padding() == Padding::same ? (conv.kernel_height() - 1) / 2 : 0;
     const Index left = conv.padding() == Padding::same ? (conv.kernel_width() - 1) / 2 : 0;
-    Eigen::VectorXd result(out.size());
-    for (Index y = 0; y < out.height; ++y)
-        for (Index x = 0; x < out.width; ++x)
-            for (Index o = 0; o < conv.out_channels(); ++o) {
-                double sum = conv.bias()[o];
-                for (Index c = 0; c < conv.in_channels(); ++c)
-                    for (Index i = 0; i < conv.kernel_height(); ++i)
-                        for (Index j = 0; j < conv.kernel_width(); ++j) {
-                            const Index row = y + i - top;
-                            const Index col = x + j - left;
-                            if (row < 0 || row >= in.height || col < 0 || col >= in.width) continue;
-                            sum += static_cast<double>(
-                                       conv.weight()(o, (c * conv.kernel_height() + i) * conv.kernel_width() + j)) *
-                                   image[in.offset(row, col) + c];
-                        }
-                result[out.offset(y, x) + o] = sum;
-            }
-    return result;
-}
-
-/// The input gradient by the chain rule on the definition: every output gradient sent back along each
-/// weight to the input element it multiplied.
-Eigen::VectorXd direct_input_gradient(const Conv2D& conv, const ImageShape& in, const Vector& gradient) {
-    const ImageShape out = conv.output_shape(in);
-    const Index top = conv.padding() == Padding::same ? (conv.kernel_height() - 1) / 2 : 0;
-    const Index left = conv.padding() == Padding::same ? (conv.kernel_width() - 1) / 2 : 0;
-    Eigen::VectorXd result = Eigen::VectorXd::Zero(in.size());
     for (Index y = 0; y < out.height; ++y)
         for (Index x = 0; x < out.width; ++x)
             for (Index o = 0; o < conv.out_channels(); ++o)
@@ -165,11 +140,27 @@ Eigen::VectorXd direct_input_gradient(const Conv2D& conv, const ImageShape& in, 
                             const Index row = y + i - top;
                             const Index col = x + j - left;
                             if (row < 0 || row >= in.height || col < 0 || col >= in.width) continue;
-                            result[in.offset(row, col) + c] +=
-                                static_cast<double>(
-                                    conv.weight()(o, (c * conv.kernel_height() + i) * conv.kernel_width() + j)) *
-                                gradient[out.offset(y, x) + o];
+                            visit(out.offset(y, x) + o, in.offset(row, col) + c,
+                                  static_cast<double>(
+                                      conv.weight()(o, (c * conv.kernel_height() + i) * conv.kernel_width() + j)));
                         }
+}
+
+/// The convolution of one HWC image by its definition, in double precision.
+Eigen::VectorXd direct_forward(const Conv2D& conv, const ImageShape& in, const Vector& image) {
+    const ImageShape out = conv.output_shape(in);
+    Eigen::VectorXd result(out.size());
+    for (Index p = 0; p < out.pixels(); ++p)
+        for (Index o = 0; o < conv.out_channels(); ++o) result[p * conv.out_channels() + o] = conv.bias()[o];
+    for_each_term(conv, in, [&](Index to, Index from, double weight) { result[to] += weight * image[from]; });
+    return result;
+}
+
+/// The input gradient by the chain rule on the definition: every output gradient sent back along each
+/// weight to the input element it multiplied.
+Eigen::VectorXd direct_input_gradient(const Conv2D& conv, const ImageShape& in, const Vector& gradient) {
+    Eigen::VectorXd result = Eigen::VectorXd::Zero(in.size());
+    for_each_term(conv, in, [&](Index to, Index from, double weight) { result[from] += weight * gradient[to]; });
     return result;
 }
 
