@@ -286,7 +286,6 @@ struct Data {
     std::vector<Vector> images;
     std::vector<Index> labels;
     std::vector<metrics::Mask> objects;
-    std::vector<Index> indices;  ///< test-set indices
 };
 
 Data pick_images(const Dataset& test, const Options& options, Index count) {
@@ -301,7 +300,6 @@ Data pick_images(const Dataset& test, const Options& options, Index count) {
         data.labels.push_back(test.labels[static_cast<std::size_t>(k)]);
         data.objects.push_back(metrics::object_mask(data.images.back()));
     }
-    data.indices = indices;
     detail::require(data.images.size() >= 2, who, "needs at least 2 images for confidence intervals, got ",
                     data.images.size());
     return data;
@@ -343,14 +341,12 @@ MethodResults measure_methods(const Network& net, const Data& data, const std::v
 
 /// Completeness of integrated gradients (the axiomatic metric): relative gaps per image.
 struct CompletenessResult {
-    int steps = 0;
     std::vector<double> relative_gaps;
     Index holds = 0;  ///< images within the 1 % tolerance
 };
 
 CompletenessResult measure_completeness(const Network& net, const Data& data, int steps) {
     CompletenessResult result;
-    result.steps = steps;
     const IntegratedGradients ig{.steps = steps};
     for (std::size_t k = 0; k < data.images.size(); ++k) {
         const Vector attribution = ig(net, data.images[k], data.labels[k]);
@@ -398,7 +394,12 @@ std::vector<MetricSamples> measure_noise_levels(const Network& net, const Data& 
 /// samples (another seed). Claim 3.
 struct SampleSizeResults {
     std::vector<std::vector<double>> relative_l2, rank_distance, tv, moran, gini_index;  ///< per sample size
-    std::vector<double> predicted_l2;  ///< per image: the distance that sampling error alone predicts at n = 1
+    /// per image: sqrt(tr Cov) / ||M_ref||, the spread of one sample's map relative to the reference
+    std::vector<double> spread;
+
+    /// The mean relative L2 distance that sampling error alone gives between an n-sample map and an
+    /// independent reference of n_ref samples: E||M_n - M_ref||^2 = tr(Cov) (1/n + 1/n_ref).
+    [[nodiscard]] double predicted_distance(int n, int reference_samples) const;
 };
 
 SampleSizeResults measure_sample_sizes(const Network& net, const Data& data, const Settings& s, std::uint64_t seed) {
@@ -427,9 +428,8 @@ SampleSizeResults measure_sample_sizes(const Network& net, const Data& data, con
             sum += record[static_cast<std::size_t>(n - 1)].cast<double>();
             if (next < sizes && n == s.sample_sizes[next]) {
                 const Vector map = (sum / n).cast<float>();
-                const auto d = metrics::convergence_distance(map.cwiseAbs(), reference.cwiseAbs());
                 r.relative_l2[next].push_back(metrics::relative_l2_distance(map, reference));
-                r.rank_distance[next].push_back(d.rank_distance);
+                r.rank_distance[next].push_back(1.0 - metrics::spearman(map.cwiseAbs(), reference.cwiseAbs()));
                 r.tv[next].push_back(metrics::total_variation(map.cwiseAbs(), image_shape));
                 r.moran[next].push_back(metrics::morans_i(map.cwiseAbs(), image_shape));
                 r.gini_index[next].push_back(metrics::gini(map));
@@ -439,13 +439,12 @@ SampleSizeResults measure_sample_sizes(const Network& net, const Data& data, con
         // The recorded run is SmoothGrad itself: its map is the mean of all the recorded maps.
         detail::require<numeric_error>(((sum / largest).cast<float>().array() == full.array()).all(), who,
                                        "the recorded samples do not add up to SmoothGrad's map");
-        // Sampling error alone: E||M_n - M_ref||^2 = tr(Cov) (1/n + 1/n_ref), with tr(Cov) estimated from
-        // the recorded samples; reported relative to ||M_ref|| at n = 1 (it falls as 1/sqrt(n) after).
+        // tr(Cov) of the per-sample maps, estimated from the recorded samples (see predicted_distance).
         const Eigen::VectorXd mean = sum / largest;
         double trace = 0.0;
         for (const Vector& g : record) trace += (g.cast<double>() - mean).squaredNorm();
         trace /= std::max(1, largest - 1);
-        r.predicted_l2.push_back(std::sqrt(trace) / reference.cast<double>().norm());
+        r.spread.push_back(std::sqrt(trace) / reference.cast<double>().norm());
         progress("sample sizes", static_cast<Index>(k + 1), static_cast<Index>(data.images.size()));
     }
     std::printf("  sample sizes: %.1f s\n", seconds_since(start));
@@ -493,6 +492,9 @@ struct RandomizationResults {
     std::vector<std::vector<Index>> undefined;  ///< per method, per stage: images whose map was constant
 };
 
+/// The layer a parameter belongs to: "3" for "3.weight".
+std::string layer_of(const std::string& parameter_name) { return parameter_name.substr(0, parameter_name.find('.')); }
+
 /// The trained network with its last `count` weight layers re-initialised as a fresh network would be.
 Network randomize_top(const Network& trained, const Network& fresh, std::size_t count,
                       const std::vector<std::string>& layer_prefixes) {
@@ -500,8 +502,7 @@ Network randomize_top(const Network& trained, const Network& fresh, std::size_t 
     const auto from = fresh.parameters();
     const auto to = net.parameters();
     for (std::size_t i = 0; i < to.size(); ++i) {
-        const std::string prefix = to[i].name.substr(0, to[i].name.find('.'));
-        const auto position = std::find(layer_prefixes.begin(), layer_prefixes.end(), prefix);
+        const auto position = std::find(layer_prefixes.begin(), layer_prefixes.end(), layer_of(to[i].name));
         const auto from_top = static_cast<std::size_t>(layer_prefixes.end() - position);  // 1: the last layer
         if (from_top <= count) std::copy(from[i].values().begin(), from[i].values().end(), to[i].values().begin());
     }
@@ -513,17 +514,15 @@ RandomizationResults measure_randomization(const Network& trained, const Data& d
     // The weight layers, bottom up, named by their index in the network ("0", "3", ...).
     std::vector<std::string> prefixes;
     for (const auto& p : trained.parameters()) {
-        const std::string prefix = p.name.substr(0, p.name.find('.'));
-        if (prefixes.empty() || prefixes.back() != prefix) prefixes.push_back(prefix);
+        if (prefixes.empty() || prefixes.back() != layer_of(p.name)) prefixes.push_back(layer_of(p.name));
     }
     // The layers' specs, to name the stages: item i + 1 of the spec is layer i.
     const std::string spec = trained.to_spec();
+    const std::vector<std::string_view> items = command_line::split(spec, ';');
     std::vector<std::string> layer_names;
-    {
-        std::vector<std::string> parts;
-        std::stringstream stream(spec);
-        for (std::string part; std::getline(stream, part, ';');) parts.push_back(part.substr(part.find_first_not_of(' ')));
-        for (const auto& prefix : prefixes) layer_names.push_back(parts.at(std::stoul(prefix) + 1));
+    for (const auto& prefix : prefixes) {
+        const std::string_view item = items.at(std::stoul(prefix) + 1);
+        layer_names.emplace_back(item.substr(item.find_first_not_of(' ')));
     }
     const Network fresh = nn::parse_spec(spec, seed + 3);
     RandomizationResults r;
@@ -567,6 +566,10 @@ double mean_of(const std::vector<double>& v) {
                      : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+double SampleSizeResults::predicted_distance(int n, int reference_samples) const {
+    return mean_of(spread) * std::sqrt(1.0 / n + 1.0 / reference_samples);
+}
+
 void plot(const fs::path& path, const figures::LinePlot& p, std::vector<std::string>& written) {
     figures::write_line_plot(path, p);
     written.push_back(path.filename().string());
@@ -577,7 +580,6 @@ void plot(const fs::path& path, const figures::LinePlot& p, std::vector<std::str
 
 struct Models {
     fs::path clean, noisy, two_item;
-    double clean_accuracy = 0, noisy_accuracy = 0;  ///< on the measured images
 };
 
 double accuracy_on(const Network& net, const Data& data) {
@@ -614,6 +616,10 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
     const std::uint64_t seed = options.seed;
     const auto methods = all_methods(s, seed);
     const auto cheaper = affordable_methods(s, seed);
+    const std::size_t vanilla = method_index(methods, "vanilla gradient"), ig = method_index(methods, "integrated gradients"),
+                      guided = method_index(methods, "guided backprop"),
+                      sg = method_index(methods, "SmoothGrad + vanilla"), sg_ig = method_index(methods, "SmoothGrad + IG"),
+                      sg_guided = method_index(methods, "SmoothGrad + guided");
     std::printf("%zu test images, %lld two-item images%s\n", data.images.size(), static_cast<long long>(s.pairs),
                 quick ? " (--quick)" : "");
 
@@ -630,10 +636,6 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
 
     std::printf("B. noise levels (claims 2 and 4)\n");
     start = Clock::now();
-    const std::size_t vanilla = method_index(methods, "vanilla gradient"), ig = method_index(methods, "integrated gradients"),
-                      guided = method_index(methods, "guided backprop"),
-                      sg = method_index(methods, "SmoothGrad + vanilla"), sg_ig = method_index(methods, "SmoothGrad + IG"),
-                      sg_guided = method_index(methods, "SmoothGrad + guided");
     const auto clean_levels = measure_noise_levels(clean, data, s, seed, clean_results.samples[vanilla],
                                                    clean_results.samples[sg], true, "clean model");
     const auto noisy_levels = measure_noise_levels(noisy, data, s, seed,
@@ -684,12 +686,10 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
                             .y_label = "distance"};
         figures::Series l2{.name = "relative L2 distance", .x = log_n}, rank{.name = "1 - Spearman of |map|", .x = log_n},
             predicted{.name = "sampling error alone (predicted)", .x = log_n};
-        const double predicted_one = mean_of(sizes.predicted_l2);
         for (std::size_t i = 0; i < s.sample_sizes.size(); ++i) {
             l2.y.push_back(mean_of(sizes.relative_l2[i]));
             rank.y.push_back(mean_of(sizes.rank_distance[i]));
-            const double n = s.sample_sizes[i];
-            predicted.y.push_back(predicted_one * std::sqrt(1.0 / n + 1.0 / s.reference_samples));
+            predicted.y.push_back(sizes.predicted_distance(s.sample_sizes[i], s.reference_samples));
         }
         p.series = {l2, rank, predicted};
         plot(options.out / "sample_size_convergence.svg", p, written);
@@ -889,11 +889,9 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
         md << row({"n", "relative L2 distance", "predicted", "1 − Spearman of |map|", "total variation ↓", "Moran's I ↑",
                    "Gini"})
            << rule_row(7);
-        const double predicted_one = mean_of(sizes.predicted_l2);
         for (std::size_t i = 0; i < s.sample_sizes.size(); ++i) {
-            const double n = s.sample_sizes[i];
             md << row({std::to_string(s.sample_sizes[i]), format(summary(sizes.relative_l2[i])),
-                       fixed(predicted_one * std::sqrt(1.0 / n + 1.0 / s.reference_samples), 3),
+                       fixed(sizes.predicted_distance(s.sample_sizes[i], s.reference_samples), 3),
                        format(summary(sizes.rank_distance[i])), format(summary(sizes.tv[i])),
                        format(summary(sizes.moran[i])), format(summary(sizes.gini_index[i]))});
         }
@@ -948,14 +946,14 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
             {"training noise on top of SmoothGrad (noise-trained − clean, SmoothGrad maps)", &n, n_sg, &c, sg},
             {"SmoothGrad on top of training noise (noise-trained model, SmoothGrad − vanilla)", &n, n_sg, &n, n_vanilla}};
         std::vector<int> passed;  // per comparison: how many of the two measures have the wanted sign
-        std::vector<bool> opposite;  // per comparison: both measures significantly the other way
+        bool training_reversed = false;  // training noise alone: both measures significantly the other way
         md << "\nPaired differences:\n\n"
            << row({"comparison", "total variation (want < 0)", "Moran's I (want > 0)"}) << rule_row(3);
         for (const auto& [label, first, i, second, j] : comparisons) {
             const auto tv = paired((*first)[i][total_variation], (*second)[j][total_variation]);
             const auto moran = paired((*first)[i][morans], (*second)[j][morans]);
             passed.push_back((sign_of(tv) == Sign::below) + (sign_of(moran) == Sign::above));
-            opposite.push_back(sign_of(tv) == Sign::above && sign_of(moran) == Sign::below);
+            if (passed.size() == 1) training_reversed = sign_of(tv) == Sign::above && sign_of(moran) == Sign::below;
             md << row({label, describe(tv), describe(moran)});
         }
         // The claim's first half (training noise de-noises) carries the second: if it fails, the effects
@@ -964,7 +962,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
         md << "\nTest: training noise makes vanilla maps more coherent, and the two together are more coherent than "
               "either alone, by both measures (the second half counts only if the first holds). "
            << verdict(ok, 2 * static_cast<int>(comparisons.size()));
-        if (opposite[0])
+        if (training_reversed)
             md << " Training with noise makes the maps significantly *less* coherent here, by both measures. What it "
                   "does change is where the maps lie: the vanilla map's mass on the object is "
                << format(summary(n[n_vanilla][localization])) << " with the noise-trained model against "
