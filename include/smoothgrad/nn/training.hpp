@@ -141,9 +141,18 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
                                         workspaces[static_cast<std::size_t>(part)],
                                         part_gradients[static_cast<std::size_t>(part)]);
         });
-        for (Index part = 1; part < parts; ++part) {
-            const ParameterGradients& addend = part_gradients[static_cast<std::size_t>(part)];
-            for (std::size_t k = 0; k < gradients.size(); ++k) gradients[k] += addend[k];
+        // Every element sums its parts in part order; the threads take slices of the elements.
+        if (parts > 1) {
+            sequential_detail::run_workers(workers, [&](Index worker) {
+                for (std::size_t k = 0; k < gradients.size(); ++k) {
+                    const Index size = gradients[k].size();
+                    const Index begin = size * worker / workers;
+                    const Index length = size * (worker + 1) / workers - begin;
+                    for (Index part = 1; part < parts; ++part)
+                        gradients[k].segment(begin, length) +=
+                            part_gradients[static_cast<std::size_t>(part)][k].segment(begin, length);
+                }
+            });
         }
         optimizer.step(network.parameters(), gradients);
     }

@@ -123,9 +123,10 @@ TEST_CASE("Conv2D rejects bad sizes", "[nn][conv2d][errors]") {
 
 namespace {
 
-/// Calls visit(output index, input index, weight) for every term of the convolution's definition:
-/// out(y, x, o) gets weight[o, c, i, j] * in(y + i - p, x + j - p, c) wherever that input lies inside the
-/// image. An oracle that shares no code with the layer (no im2col, no matrix product, no flipped kernel).
+/// Calls visit(output index, input index, weight index) for every term of the convolution's
+/// definition: out(y, x, o) gets weight[o, c, i, j] * in(y + i - p, x + j - p, c) wherever that input lies
+/// inside the image; the weight index is that of weight[o, c, i, j] in conv.weight().data(). An oracle
+/// that shares no code with the layer (no matrix product, no flipped kernel, no shifted planes).
 template <class Visit>
 void for_each_term(const Conv2D& conv, const ImageShape& in, Visit&& visit) {
     const ImageShape out = conv.output_shape(in);
@@ -141,8 +142,7 @@ void for_each_term(const Conv2D& conv, const ImageShape& in, Visit&& visit) {
                             const Index col = x + j - left;
                             if (row < 0 || row >= in.height || col < 0 || col >= in.width) continue;
                             visit(out.offset(y, x) + o, in.offset(row, col) + c,
-                                  static_cast<double>(
-                                      conv.weight()(o, (c * conv.kernel_height() + i) * conv.kernel_width() + j)));
+                                  o * conv.fan_in() + (c * conv.kernel_height() + i) * conv.kernel_width() + j);
                         }
 }
 
@@ -152,7 +152,9 @@ Eigen::VectorXd direct_forward(const Conv2D& conv, const ImageShape& in, const V
     Eigen::VectorXd result(out.size());
     for (Index p = 0; p < out.pixels(); ++p)
         for (Index o = 0; o < conv.out_channels(); ++o) result[p * conv.out_channels() + o] = conv.bias()[o];
-    for_each_term(conv, in, [&](Index to, Index from, double weight) { result[to] += weight * image[from]; });
+    for_each_term(conv, in, [&](Index to, Index from, Index tap) {
+        result[to] += static_cast<double>(conv.weight().data()[tap]) * image[from];
+    });
     return result;
 }
 
@@ -160,13 +162,24 @@ Eigen::VectorXd direct_forward(const Conv2D& conv, const ImageShape& in, const V
 /// weight to the input element it multiplied.
 Eigen::VectorXd direct_input_gradient(const Conv2D& conv, const ImageShape& in, const Vector& gradient) {
     Eigen::VectorXd result = Eigen::VectorXd::Zero(in.size());
-    for_each_term(conv, in, [&](Index to, Index from, double weight) { result[from] += weight * gradient[to]; });
+    for_each_term(conv, in, [&](Index to, Index from, Index tap) {
+        result[from] += static_cast<double>(conv.weight().data()[tap]) * gradient[to];
+    });
     return result;
+}
+
+/// Adds the weight gradient of one sample to `result` (laid out as the weight): every output gradient
+/// times the input element its weight multiplied.
+void add_direct_weight_gradient(const Conv2D& conv, const ImageShape& in, const Vector& image,
+                                const Vector& gradient, Eigen::VectorXd& result) {
+    for_each_term(conv, in, [&](Index to, Index from, Index tap) {
+        result[tap] += static_cast<double>(gradient[to]) * image[from];
+    });
 }
 
 }  // namespace
 
-TEST_CASE("Conv2D forward and input gradient agree with the definition for many channel counts",
+TEST_CASE("Conv2D forward, input and parameter gradients agree with the definition for many channel counts",
           "[nn][conv2d]") {
     // Channel counts below and above a SIMD micro-tile, so that both ways of computing the input
     // gradient (a transposed convolution, or col2im for few input channels) run, with odd kernels,
@@ -195,9 +208,21 @@ TEST_CASE("Conv2D forward and input gradient agree with the definition for many 
     REQUIRE(y.rows() == out_shape.size());
     REQUIRE(dx.rows() == c.image.size());
     const double tolerance = 1e-5 * static_cast<double>(c.in * c.kh * c.kw + c.out * c.kh * c.kw);
+    Eigen::VectorXd weight_gradient = Eigen::VectorXd::Zero(conv.weight().size());
+    Eigen::VectorXd bias_gradient = Eigen::VectorXd::Zero(c.out);
     for (Index n = 0; n < batch; ++n) {
         CHECK((y.col(n).cast<double>() - direct_forward(conv, c.image, x.col(n))).cwiseAbs().maxCoeff() < tolerance);
         CHECK((dx.col(n).cast<double>() - direct_input_gradient(conv, c.image, g.col(n))).cwiseAbs().maxCoeff() <
               tolerance);
+        add_direct_weight_gradient(conv, c.image, x.col(n), g.col(n), weight_gradient);
+        for (Index p = 0; p < out_shape.pixels(); ++p)
+            bias_gradient += g.col(n).segment(p * c.out, c.out).cast<double>();
     }
+    // The weight gradient sums batch * output pixels terms per element.
+    Vector weights(conv.weight().size());
+    Vector biases(c.out);
+    conv.parameter_gradients(g, c.image, x, cache, weights.data(), biases.data());
+    const double sum_tolerance = 1e-5 * static_cast<double>(batch * out_shape.pixels());
+    CHECK((weights.cast<double>() - weight_gradient).cwiseAbs().maxCoeff() < sum_tolerance);
+    CHECK((biases.cast<double>() - bias_gradient).cwiseAbs().maxCoeff() < sum_tolerance);
 }

@@ -16,8 +16,8 @@ namespace smoothgrad::nn {
 /// the buffers keep their capacity between batches of the same size, so a reused workspace does not
 /// allocate. The Conv2D buffers hold one sample at a time: their size does not grow with the batch.
 struct LayerCache {
-    /// Conv2D: scratch for the im2col matrix of one sample, (in_channels*kh*kw) x (output pixels), in
-    /// the training pass and in the backward pass of a layer with few input channels.
+    /// Conv2D: the im2col matrix of one sample, (in_channels*kh*kw) x (output pixels), in the backward
+    /// pass of a layer with few input channels; the transposed weight gradient in the training pass.
     Matrix columns;
     /// Conv2D: the weight packed for the forward pass, then for the backward pass (each pass packs it
     /// anew, so a weight changed between passes is always seen).

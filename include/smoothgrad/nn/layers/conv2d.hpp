@@ -169,22 +169,52 @@ public:
     /// `output_gradient` is (H'*W'*out) x N; `weight_gradient` and `bias_gradient` point to
     /// weight().size() and out_channels() floats. Post: they hold the gradients summed over the batch,
     /// in the layout of the weight and the bias.
+    ///
+    /// dW(o, (c, i, j)) = sum over samples and output pixels p = (y, x) of grad(o, p) * in(y + i - top,
+    /// x + j - left, c): a product whose depth is the output pixels, accumulated sample by sample. Its
+    /// left operand is the output gradient read in place (column-major out x pixels in HWC); its
+    /// columns are the input plane of channel c shifted by the tap (i, j), read from a zero-bordered CHW
+    /// copy of the sample as one run of W' values per output row (no im2col copy).
     void parameter_gradients(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
                              LayerCache& cache, float* weight_gradient, float* bias_gradient) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = output_gradient.cols();
         const Index pixels = out_shape.pixels();
-        Eigen::Map<WeightMatrix> weights(weight_gradient, weight_.rows(), weight_.cols());
+        const Index top = pad_top();
+        const Index left = pad_left();
+        const Index padded_height = out_shape.height + kernel_height_ - 1;
+        const Index padded_width = out_shape.width + kernel_width_ - 1;
+        const Index plane = padded_height * padded_width;
+        cache.padded.assign(static_cast<std::size_t>(in_channels_ * plane), 0.0f);
+        cache.offsets.resize(static_cast<std::size_t>(out_shape.height));
+        for (Index y = 0; y < out_shape.height; ++y) cache.offsets[static_cast<std::size_t>(y)] = y * padded_width;
+        const float* planes = cache.padded.data();
+        const auto columns = [&](Index first, Index count, const float** table) {
+            for (Index t = 0; t < count; ++t) {
+                const Index k = first + t;  // (c * kh + i) * kw + j, the order of the weight
+                const Index j = k % kernel_width_;
+                const Index i = k / kernel_width_ % kernel_height_;
+                table[t] = planes + k / (kernel_width_ * kernel_height_) * plane + i * padded_width + j;
+            }
+        };
+        // The product is dW transposed (column-major out x fan_in), summed over the samples.
+        cache.columns.setZero(out_channels_, fan_in());
         Eigen::Map<Vector> biases(bias_gradient, out_channels_);
-        weights.setZero();
         biases.setZero();
-        cache.columns.resize(fan_in(), pixels);
         for (Index n = 0; n < batch; ++n) {
-            im2col(input.col(n).data(), input_shape, out_shape, cache.columns);
-            const Eigen::Map<const Matrix> grad(output_gradient.col(n).data(), out_channels_, pixels);
-            weights.noalias() += grad * cache.columns.transpose();
-            biases += grad.rowwise().sum();
+            const float* image = input.col(n).data();
+            float* inside = cache.padded.data() + top * padded_width + left;
+            for (Index y = 0; y < input_shape.height; ++y)
+                for (Index x = 0; x < input_shape.width; ++x)
+                    for (Index c = 0; c < in_channels_; ++c)
+                        inside[c * plane + y * padded_width + x] = image[(y * input_shape.width + x) * in_channels_ + c];
+            const float* gradient = output_gradient.col(n).data();
+            kernels::multiply_indirect(kernels::LeftOperand::column_major(gradient, out_channels_, out_channels_, pixels),
+                                       fan_in(), out_shape.height, out_shape.width, cache.offsets.data(), columns,
+                                       cache.columns.data(), out_channels_, cache.scratch, true);
+            biases += Eigen::Map<const Matrix>(gradient, out_channels_, pixels).rowwise().sum();
         }
+        Eigen::Map<WeightMatrix>(weight_gradient, weight_.rows(), weight_.cols()) = cache.columns;
     }
 
 private:
@@ -293,30 +323,6 @@ private:
             kernels::multiply_indirect(weight, pixels, 1, out_channels_, &offset, columns, cache.columns.data(), rows,
                                        cache.scratch);
             col2im(cache.columns, input_shape, out_shape, input_gradient.col(n).data());
-        }
-    }
-
-    /// columns(:, y * W' + x) = the receptive field of output pixel (y, x) of one image, in the order
-    /// (c, i, j) of PyTorch's weight, with zeros outside the image.
-    void im2col(const float* image, const ImageShape& in, const ImageShape& out, Matrix& columns) const {
-        const Index top = pad_top();
-        const Index left = pad_left();
-        float* column = columns.data();
-        for (Index y = 0; y < out.height; ++y) {
-            for (Index x = 0; x < out.width; ++x) {
-                for (Index c = 0; c < in_channels_; ++c) {
-                    for (Index i = 0; i < kernel_height_; ++i) {
-                        const Index row = y + i - top;
-                        const bool row_inside = row >= 0 && row < in.height;
-                        for (Index j = 0; j < kernel_width_; ++j) {
-                            const Index col = x + j - left;
-                            *column++ = row_inside && col >= 0 && col < in.width
-                                            ? image[(row * in.width + col) * in_channels_ + c]
-                                            : 0.0f;
-                        }
-                    }
-                }
-            }
         }
     }
 

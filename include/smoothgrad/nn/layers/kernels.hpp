@@ -185,15 +185,17 @@ inline void micro_tile(const float* a, Index a_step, const float* const* b, cons
 ///
 /// Element (m, j) of C is A(m, 0) * B(0, j) + A(m, 1) * B(1, j) + ... accumulated in that order by one
 /// multiply-add chain, however many columns there are and wherever column j is: a column's result
-/// depends on that column of B alone. `scratch` is reused memory.
+/// depends on that column of B alone. With `accumulate` the chain starts from the value in C (C +=
+/// A * B) instead of zero. `scratch` is reused memory.
 template <class Columns>
 void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index segment_length, const Index* offsets,
-                       const Columns& columns, float* c, Index ldc, Scratch& scratch) {
+                       const Columns& columns, float* c, Index ldc, Scratch& scratch, bool accumulate = false) {
     const Index rows = a.rows;
     const Index depth = segments * segment_length;
     if (rows == 0 || cols == 0) return;
     if (depth == 0) {
-        for (Index j = 0; j < cols; ++j) std::fill(c + j * ldc, c + j * ldc + rows, 0.0f);
+        if (!accumulate)
+            for (Index j = 0; j < cols; ++j) std::fill(c + j * ldc, c + j * ldc + rows, 0.0f);
         return;
     }
     // Blocks of the depth: whole segments if they are short, else pieces of one segment.
@@ -242,10 +244,10 @@ void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index s
                     float* out = tile + g * tile_columns * ldc;
                     if (valid_rows <= lanes)
                         detail::micro_tile<1>(panel, step, b, offsets + s0, pieces, length, q0, out, ldc, valid_rows,
-                                              valid_cols, k0 > 0);
+                                              valid_cols, accumulate || k0 > 0);
                     else
                         detail::micro_tile<tile_packets>(panel, step, b, offsets + s0, pieces, length, q0, out, ldc,
-                                                         valid_rows, valid_cols, k0 > 0);
+                                                         valid_rows, valid_cols, accumulate || k0 > 0);
                 }
             }
             k0 += kc;
