@@ -167,3 +167,44 @@ TEST_CASE("backward passes check their arguments", "[nn][sequential][errors]") {
     gradients.pop_back();
     CHECK_THROWS_AS(net.backward_parameters(Matrix::Zero(2, 2), workspace, gradients), shape_error);
 }
+
+TEST_CASE("a ReLU before a max pooling runs fused, bit for bit as the two layers one after the other",
+          "[nn][sequential][maxpool]") {
+    // 7x5 images drop a row and a column of the 2x2 windows. Inputs rounded to quarters in [-1, 1] make
+    // ties, zeros and windows without a positive element common: the cases where the pooling's winner
+    // in the ReLU's input and in its output could differ.
+    const Sequential net = nn::parse_spec("input 7x5x9; conv 3x3x18 same; relu; maxpool 2; flatten; dense 4");
+    Sequential seeded = net;
+    seeded.initialize(5);
+    Matrix x = nn_test::random_matrix(seeded.input_size(), 6, 31);
+    x = (x * 4.0f).array().round() / 4.0f;
+    const Matrix score_gradient = nn_test::random_matrix(4, 6, 32);
+
+    // The reference: every layer's own forward and backward, in order.
+    const auto& layers = seeded.layers();
+    std::vector<Matrix> outputs(layers.size());
+    std::vector<nn::LayerCache> caches(layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const Matrix& in = i == 0 ? x : outputs[i - 1];
+        std::visit([&](const auto& layer) { layer.forward(in, seeded.shape(i), outputs[i], caches[i]); }, layers[i]);
+    }
+    // The pooled ReLU output has zeros from windows without a positive element.
+    CHECK((outputs[2].array() == 0.0f).count() > 0);
+    nn::Workspace workspace;
+    const Matrix fused_scores = seeded.forward(x, workspace);
+    CHECK(fused_scores == outputs.back());
+    CHECK(workspace.outputs[1].size() == 0);
+
+    for (const ReluRule rule : {ReluRule::gradient, ReluRule::guided, ReluRule::deconvnet}) {
+        INFO("rule " << static_cast<int>(rule));
+        Matrix gradient = score_gradient;
+        for (std::size_t i = layers.size(); i-- > 0;) {
+            const Matrix& in = i == 0 ? x : outputs[i - 1];
+            Matrix next;
+            std::visit([&](const auto& layer) { layer.backward(gradient, seeded.shape(i), in, rule, caches[i], next); },
+                       layers[i]);
+            gradient = next;
+        }
+        CHECK(seeded.backward_input(score_gradient, rule, workspace) == gradient);
+    }
+}

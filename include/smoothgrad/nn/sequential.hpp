@@ -32,7 +32,9 @@ namespace smoothgrad::nn {
 /// to every call to reuse its memory; a workspace may be shared by networks, never by threads.
 struct Workspace {
     Matrix input;                    ///< copy of the batch given to `forward`
-    std::vector<Matrix> outputs;     ///< outputs[i]: output of layer i
+    /// outputs[i]: output of layer i; empty for a ReLU right before a MaxPool2D, which the pooling
+    /// applies itself (see Sequential)
+    std::vector<Matrix> outputs;
     std::vector<LayerCache> caches;  ///< caches[i]: what layer i keeps for its backward pass
     std::vector<Matrix> gradients;   ///< gradients[i]: gradient with respect to the input of layer i
     Matrix score_gradient;           ///< gradients(): the output weights repeated for every column
@@ -124,6 +126,9 @@ void run_workers(Index workers, const Work& work) {
 /// range in chunks of `chunk_size` columns to bound memory. Every layer computes each column with the
 /// same operations whatever the batch (see kernels.hpp), so a column's result is bit-identical for any
 /// batch width, any position in the batch and any thread count.
+///
+/// A ReLU followed by a MaxPool2D runs as one pass of the pooling in both directions (the ReLU's output
+/// is never stored, see MaxPool2D::forward_rectified), with bit-identical results.
 ///
 /// Eigen stays single-threaded inside: if you compile with OpenMP, also define EIGEN_DONT_PARALLELIZE
 /// (the networks' products do not go through Eigen's GEMM, but the training's weight gradients do).
@@ -269,9 +274,19 @@ public:
         workspace.outputs.resize(layers_.size());
         workspace.caches.resize(layers_.size());
         for (std::size_t i = 0; i < layers_.size(); ++i) {
-            const Matrix& in = i == 0 ? workspace.input : workspace.outputs[i - 1];
+            if (i + 1 < layers_.size() && pools_after_relu(i + 1)) {
+                workspace.outputs[i].resize(0, 0);
+                continue;
+            }
+            if (pools_after_relu(i)) {
+                std::get<MaxPool2D>(layers_[i]).forward_rectified(layer_input(i - 1, workspace), shapes_[i],
+                                                                 workspace.outputs[i]);
+                continue;
+            }
             std::visit(
-                [&](const auto& layer) { layer.forward(in, shapes_[i], workspace.outputs[i], workspace.caches[i]); },
+                [&](const auto& layer) {
+                    layer.forward(layer_input(i, workspace), shapes_[i], workspace.outputs[i], workspace.caches[i]);
+                },
                 layers_[i]);
         }
         return workspace.outputs.back();
@@ -373,8 +388,19 @@ private:
         workspace.gradients.resize(layers_.size());
         std::size_t slot = parameter_count();
         for (std::size_t i = layers_.size(); i-- > 0;) {
-            const Matrix& in = i == 0 ? workspace.input : workspace.outputs[i - 1];
             const Matrix& out_gradient = i + 1 == layers_.size() ? score_gradient : workspace.gradients[i + 1];
+            if (pools_after_relu(i)) {
+                // The pooling and the ReLU before it (no parameters) in one pass, into the ReLU's input
+                // gradient.
+                --i;
+                if (i > 0 || input_gradient) {
+                    std::get<MaxPool2D>(layers_[i + 1])
+                        .backward_rectified(out_gradient, shapes_[i], layer_input(i, workspace), rule,
+                                            workspace.gradients[i]);
+                }
+                continue;
+            }
+            const Matrix& in = layer_input(i, workspace);
             std::visit(
                 [&](const auto& layer) {
                     if constexpr (ParameterizedLayer<std::decay_t<decltype(layer)>>) {
@@ -391,6 +417,16 @@ private:
                 },
                 layers_[i]);
         }
+    }
+
+    /// Whether layer i is a MaxPool2D right after a ReLU: the two run as one pass.
+    [[nodiscard]] bool pools_after_relu(std::size_t i) const noexcept {
+        return i > 0 && std::holds_alternative<MaxPool2D>(layers_[i]) && std::holds_alternative<ReLU>(layers_[i - 1]);
+    }
+
+    /// The input of layer i in a forward pass through `workspace`.
+    [[nodiscard]] static const Matrix& layer_input(std::size_t i, const Workspace& workspace) noexcept {
+        return i == 0 ? workspace.input : workspace.outputs[i - 1];
     }
 
     std::vector<Layer> layers_;

@@ -42,6 +42,37 @@ public:
 
     /// Pre: `input` is (H*W*C) x N. Post: `output` is (H'*W'*C) x N. Uses no cache.
     void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& /*cache*/) const {
+        pool<false>(input, input_shape, output);
+    }
+
+    /// Pre: `input` is the forward input; `output_gradient` is (H'*W'*C) x N. Post: `input_gradient` is
+    /// (H*W*C) x N, zero except at the maxima.
+    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
+                  ReluRule /*rule*/, LayerCache& /*cache*/, Matrix& input_gradient) const {
+        unpool<false>(output_gradient, input_shape, input, ReluRule::gradient, input_gradient);
+    }
+
+    /// A ReLU and then this pooling in one pass, from the ReLU's input x: out = max(0, max of the
+    /// window of x), bit for bit the value of forward(ReLU(x)), without storing ReLU(x).
+    void forward_rectified(const Matrix& input, const ImageShape& input_shape, Matrix& output) const {
+        pool<true>(input, input_shape, output);
+    }
+
+    /// The backward pass of forward_rectified: the gradient with respect to the ReLU's input x, bit for
+    /// bit what backward() and then ReLU::backward(rule) give. The window's maximum of x is where
+    /// ReLU(x) has its maximum too, unless no element is positive: then the window's gradient is zero,
+    /// except under the deconvnet rule, which passes positive gradients where ReLU(x) (all zeros) has
+    /// its first maximum, the window's first element.
+    void backward_rectified(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
+                            ReluRule rule, Matrix& input_gradient) const {
+        unpool<true>(output_gradient, input_shape, input, rule, input_gradient);
+    }
+
+private:
+    using Packet = kernels::Packet;
+
+    template <bool rectify>
+    void pool(const Matrix& input, const ImageShape& input_shape, Matrix& output) const {
         const ImageShape out = output_shape(input_shape);
         output.resize(out.size(), input.cols());
         for (Index n = 0; n < input.cols(); ++n) {
@@ -58,6 +89,7 @@ public:
                             const P value = load<P>(corner + element + c);
                             max = select(less(max, value), value, max);
                         });
+                        if constexpr (rectify) max = select(less(splat<P>(0.0f), max), max, splat<P>(0.0f));
                         store(best + c, max);
                     });
                 }
@@ -65,10 +97,9 @@ public:
         }
     }
 
-    /// Pre: `input` is the forward input; `output_gradient` is (H'*W'*C) x N. Post: `input_gradient` is
-    /// (H*W*C) x N, zero except at the maxima.
-    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
-                  ReluRule /*rule*/, LayerCache& /*cache*/, Matrix& input_gradient) const {
+    template <bool rectify>
+    void unpool(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input, ReluRule rule,
+                Matrix& input_gradient) const {
         const ImageShape out = output_shape(input_shape);
         const Index batch = output_gradient.cols();
         const bool dropped = input_shape.height % kernel_ != 0 || input_shape.width % kernel_ != 0;
@@ -98,7 +129,8 @@ public:
                             max = select(larger, value, max);
                             winner = select(larger, splat<P>(static_cast<float>(q)), winner);
                         });
-                        const P g = load<P>(gradient + at + c);
+                        P g = load<P>(gradient + at + c);
+                        if constexpr (rectify) rectify_gradient(rule, max, winner, g);
                         for_window(input_shape, [&](Index q, Index element) {
                             store(target + element + c,
                                   select(equal(winner, splat<P>(static_cast<float>(q))), g, splat<P>(0.0f)));
@@ -109,8 +141,25 @@ public:
         }
     }
 
-private:
-    using Packet = kernels::Packet;
+    /// The ReLU's backward rule at the winner of a window whose maximum of the ReLU's input is `max`:
+    /// ReLU(x) has the same winner if max > 0, else its first element, where x <= 0.
+    template <class P>
+    static void rectify_gradient(ReluRule rule, const P& max, P& winner, P& g) {
+        const P zero = splat<P>(0.0f);
+        const P positive = less(zero, max);
+        switch (rule) {
+            case ReluRule::gradient:
+                g = select(positive, g, zero);
+                break;
+            case ReluRule::guided:
+                g = select(positive, select(less(zero, g), g, zero), zero);
+                break;
+            case ReluRule::deconvnet:
+                winner = select(positive, winner, zero);
+                g = select(less(zero, g), g, zero);
+                break;
+        }
+    }
 
     /// Calls work(q, offset) for the elements of a window in row-major order: q counts them, offset is
     /// the element's position in an HWC image of `shape` relative to the window's first element.
