@@ -280,7 +280,7 @@ public:
             }
             if (pools_after_relu(i)) {
                 std::get<MaxPool2D>(layers_[i]).forward_rectified(layer_input(i - 1, workspace), shapes_[i],
-                                                                 workspace.outputs[i]);
+                                                                 workspace.outputs[i], workspace.caches[i]);
                 continue;
             }
             std::visit(
@@ -395,7 +395,7 @@ private:
                 --i;
                 if (i > 0 || input_gradient) {
                     std::get<MaxPool2D>(layers_[i + 1])
-                        .backward_rectified(out_gradient, shapes_[i], layer_input(i, workspace), rule,
+                        .backward_rectified(out_gradient, shapes_[i], rule, workspace.caches[i + 1],
                                             workspace.gradients[i]);
                 }
                 continue;

@@ -63,3 +63,49 @@ TEST_CASE("MaxPool2D rejects a kernel below 1 and inputs smaller than a window",
     CHECK_THROWS_WITH(MaxPool2D(3).output_shape({2, 5, 1}), Catch::Contains("larger than input 2x5x1"));
     CHECK(MaxPool2D(3).spec() == "maxpool 3");
 }
+
+TEST_CASE("MaxPool2D with a fused ReLU, by hand", "[nn][maxpool][relu]") {
+    const MaxPool2D pool(2);
+    nn::LayerCache cache;
+    // Two 2x2 windows side by side in a 2x4 image: the left one has a positive maximum (3, at element 2),
+    // the right one none (its first maximum is -1, at element 1).
+    Matrix x(8, 1);
+    x << -2, 1, -4, -1,  //
+        3, 0, -3, -5;
+    Matrix out;
+    pool.forward_rectified(x, {2, 4, 1}, out, cache);
+    CHECK(out.col(0) == Vector{{3, 0}});
+    Matrix g(2, 1);
+    g << 2, 5;
+    Matrix dx;
+    Vector expected = Vector::Zero(8);
+    SECTION("gradient rule: the dead window passes nothing") {
+        pool.backward_rectified(g, {2, 4, 1}, ReluRule::gradient, cache, dx);
+        expected[4] = 2;
+        CHECK(dx.col(0) == expected);
+    }
+    SECTION("guided rule: also nothing where the gradient is negative") {
+        g(0, 0) = -2;
+        pool.backward_rectified(g, {2, 4, 1}, ReluRule::guided, cache, dx);
+        CHECK(dx.col(0) == expected);
+    }
+    SECTION("deconvnet rule: a positive gradient goes to the dead window's first element") {
+        pool.backward_rectified(g, {2, 4, 1}, ReluRule::deconvnet, cache, dx);
+        expected[4] = 2;
+        expected[2] = 5;
+        CHECK(dx.col(0) == expected);
+    }
+}
+
+TEST_CASE("MaxPool2D's backward pass needs a forward pass on the same batch", "[nn][maxpool][errors]") {
+    const MaxPool2D pool(2);
+    nn::LayerCache cache;
+    const Matrix x = nn_test::random_matrix(16, 2, 33);
+    Matrix out;
+    Matrix dx;
+    CHECK_THROWS_WITH(pool.backward(Matrix::Ones(4, 2), {4, 4, 1}, x, ReluRule::gradient, cache, dx),
+                      Catch::Contains("run forward on a batch of 2 columns first"));
+    pool.forward(x, {4, 4, 1}, out, cache);
+    CHECK_THROWS_AS(pool.backward(Matrix::Ones(4, 3), {4, 4, 1}, x, ReluRule::gradient, cache, dx), shape_error);
+    CHECK_NOTHROW(pool.backward(Matrix::Ones(4, 2), {4, 4, 1}, x, ReluRule::gradient, cache, dx));
+}

@@ -26,6 +26,8 @@ struct LayerCache {
     kernels::Buffer padded;
     /// Conv2D: where each row of the kernel starts in `padded`, relative to the kernel's top left.
     std::vector<Index> offsets;
+    /// MaxPool2D: for every output, where in its window the maximum was (see MaxPool2D).
+    kernels::Buffer winners;
     /// Conv2D and Dense: reused memory of the matrix-product kernels.
     kernels::Scratch scratch;
 };

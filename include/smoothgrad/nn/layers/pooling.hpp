@@ -21,8 +21,9 @@ namespace smoothgrad::nn {
 /// Shapes: input H x W x C (HWC columns), output floor(H/k) x floor(W/k) x C: the rows and columns
 /// past the last whole window are dropped, as PyTorch does by default. The backward pass sends each
 /// output gradient to the input element that held the maximum (the first one in row-major window order
-/// on ties); it finds that element again in the forward input, so the layer keeps no cache and both
-/// passes run on whole packets of channels.
+/// on ties). The forward pass records that element for every output in the cache, so the backward pass
+/// reads neither the input nor all of its window (PyTorch's indices); both passes run on whole packets
+/// of channels.
 class MaxPool2D {
 public:
     /// Throws argument_error unless `kernel` >= 1.
@@ -40,86 +41,58 @@ public:
         return {input.height / kernel_, input.width / kernel_, input.channels};
     }
 
-    /// Pre: `input` is (H*W*C) x N. Post: `output` is (H'*W'*C) x N. Uses no cache.
-    void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& /*cache*/) const {
-        pool<false>(input, input_shape, output);
+    /// Pre: `input` is (H*W*C) x N. Post: `output` is (H'*W'*C) x N; `cache.winners` holds, for every
+    /// output, where in its window the maximum is.
+    void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+        pool<false>(input, input_shape, output, cache);
     }
 
-    /// Pre: `input` is the forward input; `output_gradient` is (H'*W'*C) x N. Post: `input_gradient` is
+    /// Pre: forward() filled `cache`; `output_gradient` is (H'*W'*C) x N. Post: `input_gradient` is
     /// (H*W*C) x N, zero except at the maxima.
-    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
-                  ReluRule /*rule*/, LayerCache& /*cache*/, Matrix& input_gradient) const {
-        unpool<false>(output_gradient, input_shape, input, ReluRule::gradient, input_gradient);
+    void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
+                  ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
+        unpool<false>(output_gradient, input_shape, ReluRule::gradient, cache, input_gradient);
     }
 
     /// A ReLU and then this pooling in one pass, from the ReLU's input x: out = max(0, max of the
     /// window of x), bit for bit the value of forward(ReLU(x)), without storing ReLU(x).
-    void forward_rectified(const Matrix& input, const ImageShape& input_shape, Matrix& output) const {
-        pool<true>(input, input_shape, output);
+    void forward_rectified(const Matrix& input, const ImageShape& input_shape, Matrix& output,
+                           LayerCache& cache) const {
+        pool<true>(input, input_shape, output, cache);
     }
 
-    /// The backward pass of forward_rectified: the gradient with respect to the ReLU's input x, bit for
-    /// bit what backward() and then ReLU::backward(rule) give. The window's maximum of x is where
-    /// ReLU(x) has its maximum too, unless no element is positive: then the window's gradient is zero,
-    /// except under the deconvnet rule, which passes positive gradients where ReLU(x) (all zeros) has
-    /// its first maximum, the window's first element.
-    void backward_rectified(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input,
-                            ReluRule rule, Matrix& input_gradient) const {
-        unpool<true>(output_gradient, input_shape, input, rule, input_gradient);
+    /// The backward pass of forward_rectified (which filled `cache`): the gradient with respect to the
+    /// ReLU's input x, bit for bit what backward() and then ReLU::backward(rule) give. The window's
+    /// maximum of x is where ReLU(x) has its maximum too, unless no element is positive: then the
+    /// window's gradient is zero, except under the deconvnet rule, which passes positive gradients where
+    /// ReLU(x) (all zeros) has its first maximum, the window's first element.
+    void backward_rectified(const Matrix& output_gradient, const ImageShape& input_shape, ReluRule rule,
+                            LayerCache& cache, Matrix& input_gradient) const {
+        unpool<true>(output_gradient, input_shape, rule, cache, input_gradient);
     }
 
 private:
     using Packet = kernels::Packet;
 
+    /// The winner of a window as a float: its element's index in row-major window order, or `dead` if
+    /// a fused ReLU zeroes the window (no element is positive).
+    static constexpr float dead = -1.0f;
+
     template <bool rectify>
-    void pool(const Matrix& input, const ImageShape& input_shape, Matrix& output) const {
+    void pool(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
         const ImageShape out = output_shape(input_shape);
         output.resize(out.size(), input.cols());
+        cache.winners.resize(static_cast<std::size_t>(output.size()));
         for (Index n = 0; n < input.cols(); ++n) {
+            float* winners = cache.winners.data() + n * out.size();
             for (Index y = 0; y < out.height; ++y) {
                 for (Index x = 0; x < out.width; ++x) {
                     // The channels of a pixel are contiguous in HWC: compare whole pixels, channel-wise.
-                    float* best = output.col(n).data() + out.offset(y, x);
+                    const Index at = out.offset(y, x);
+                    float* best = output.col(n).data() + at;
                     const float* corner = input.col(n).data() + input_shape.offset(kernel_ * y, kernel_ * x);
                     each_channel(input_shape.channels, [&](auto tag, Index c) {
                         using P = decltype(tag);
-                        P max = load<P>(corner + c);
-                        for_window(input_shape, [&](Index q, Index element) {
-                            if (q == 0) return;
-                            const P value = load<P>(corner + element + c);
-                            max = select(less(max, value), value, max);
-                        });
-                        if constexpr (rectify) max = select(less(splat<P>(0.0f), max), max, splat<P>(0.0f));
-                        store(best + c, max);
-                    });
-                }
-            }
-        }
-    }
-
-    template <bool rectify>
-    void unpool(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& input, ReluRule rule,
-                Matrix& input_gradient) const {
-        const ImageShape out = output_shape(input_shape);
-        const Index batch = output_gradient.cols();
-        const bool dropped = input_shape.height % kernel_ != 0 || input_shape.width % kernel_ != 0;
-        // The windows cover every element but the dropped rows and columns: they alone need zeros.
-        if (dropped)
-            input_gradient.setZero(input_shape.size(), batch);
-        else
-            input_gradient.resize(input_shape.size(), batch);
-        for (Index n = 0; n < batch; ++n) {
-            const float* gradient = output_gradient.col(n).data();
-            float* result = input_gradient.col(n).data();
-            for (Index y = 0; y < out.height; ++y) {
-                for (Index x = 0; x < out.width; ++x) {
-                    const Index at = out.offset(y, x);
-                    const Index first = input_shape.offset(kernel_ * y, kernel_ * x);
-                    const float* corner = input.col(n).data() + first;
-                    float* target = result + first;
-                    each_channel(input_shape.channels, [&](auto tag, Index c) {
-                        using P = decltype(tag);
-                        // The forward pass again, tracking which window element (as a float) won.
                         P max = load<P>(corner + c);
                         P winner = splat<P>(0.0f);
                         for_window(input_shape, [&](Index q, Index element) {
@@ -129,8 +102,47 @@ private:
                             max = select(larger, value, max);
                             winner = select(larger, splat<P>(static_cast<float>(q)), winner);
                         });
+                        if constexpr (rectify) {
+                            const P positive = less(splat<P>(0.0f), max);
+                            max = select(positive, max, splat<P>(0.0f));
+                            winner = select(positive, winner, splat<P>(dead));
+                        }
+                        store(best + c, max);
+                        store(winners + at + c, winner);
+                    });
+                }
+            }
+        }
+    }
+
+    template <bool rectify>
+    void unpool(const Matrix& output_gradient, const ImageShape& input_shape, ReluRule rule, const LayerCache& cache,
+                Matrix& input_gradient) const {
+        const ImageShape out = output_shape(input_shape);
+        const Index batch = output_gradient.cols();
+        smoothgrad::detail::require<shape_error>(
+            static_cast<Index>(cache.winners.size()) == out.size() * batch, "MaxPool2D::backward",
+            "run forward on a batch of ", batch, " columns first");
+        const bool dropped = input_shape.height % kernel_ != 0 || input_shape.width % kernel_ != 0;
+        // The windows cover every element but the dropped rows and columns: they alone need zeros.
+        if (dropped)
+            input_gradient.setZero(input_shape.size(), batch);
+        else
+            input_gradient.resize(input_shape.size(), batch);
+        const Index kernel = kernel_;
+        for (Index n = 0; n < batch; ++n) {
+            const float* gradient = output_gradient.col(n).data();
+            const float* winners = cache.winners.data() + n * out.size();
+            float* result = input_gradient.col(n).data();
+            for (Index y = 0; y < out.height; ++y) {
+                for (Index x = 0; x < out.width; ++x) {
+                    const Index at = out.offset(y, x);
+                    float* target = result + input_shape.offset(kernel * y, kernel * x);
+                    each_channel(input_shape.channels, [&](auto tag, Index c) {
+                        using P = decltype(tag);
+                        P winner = load<P>(winners + at + c);
                         P g = load<P>(gradient + at + c);
-                        if constexpr (rectify) rectify_gradient(rule, max, winner, g);
+                        if constexpr (rectify) rectify_gradient(rule, winner, g);
                         for_window(input_shape, [&](Index q, Index element) {
                             store(target + element + c,
                                   select(equal(winner, splat<P>(static_cast<float>(q))), g, splat<P>(0.0f)));
@@ -141,21 +153,20 @@ private:
         }
     }
 
-    /// The ReLU's backward rule at the winner of a window whose maximum of the ReLU's input is `max`:
-    /// ReLU(x) has the same winner if max > 0, else its first element, where x <= 0.
+    /// The ReLU's backward rule at the winner of a window. A dead window (ReLU(x) all zeros) matches no
+    /// element, so the gradient and guided rules send it nothing; the deconvnet rule sends positive
+    /// gradients to ReLU(x)'s first maximum, the window's first element.
     template <class P>
-    static void rectify_gradient(ReluRule rule, const P& max, P& winner, P& g) {
+    static void rectify_gradient(ReluRule rule, P& winner, P& g) {
         const P zero = splat<P>(0.0f);
-        const P positive = less(zero, max);
         switch (rule) {
             case ReluRule::gradient:
-                g = select(positive, g, zero);
                 break;
             case ReluRule::guided:
-                g = select(positive, select(less(zero, g), g, zero), zero);
+                g = select(less(zero, g), g, zero);
                 break;
             case ReluRule::deconvnet:
-                winner = select(positive, winner, zero);
+                winner = select(less(winner, zero), zero, winner);
                 g = select(less(zero, g), g, zero);
                 break;
         }
