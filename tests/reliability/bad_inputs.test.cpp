@@ -159,6 +159,10 @@ TEST_CASE("bad arguments to the methods are refused by type and message", "[reli
         CHECK_THROWS_MATCHES(SmoothGrad{.batch_size = 0}(model, x, 0), argument_error,
                              Message("smooth_grad: batch_size must be >= 1, got 0"));
     }
+    SECTION("a negative thread count for the noise") {
+        CHECK_THROWS_MATCHES(SmoothGrad{.threads = -1}(model, x, 0), argument_error,
+                             Message("smooth_grad: threads must be >= 0, got -1"));
+    }
     SECTION("negative or NaN noise") {
         CHECK_THROWS_MATCHES(SmoothGrad{.noise_level = -0.1}(model, x, 0), argument_error,
                              Message("smooth_grad: noise_level must be finite and >= 0, got -0.1"));

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "smoothgrad/core/concepts.hpp"
+#include "smoothgrad/core/parallel.hpp"
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/target.hpp"
 #include "smoothgrad/detail/checks.hpp"
@@ -62,6 +63,10 @@ struct SmoothGrad {
     std::uint64_t seed = 0;
     /// Called after every batch of noisy samples, when set.
     ProgressCallback progress = nullptr;
+    /// Threads that draw the noise of a batch (0: one per hardware thread). The maps do not depend on
+    /// it: each sample's noise is a function of (seed, sample index) alone. The model's own threads are
+    /// its own setting (e.g. nn::Sequential::set_threads).
+    int threads = 0;
 
     /// The standard deviation of the noise added to `input`.
     [[nodiscard]] double noise_sigma(const Eigen::Ref<const Vector>& input) const {
@@ -86,10 +91,15 @@ struct SmoothGrad {
             for (Index start = 0; start < samples; start += chunk) {
                 const Index count = std::min<Index>(chunk, samples - start);
                 if (count != noisy.cols()) noisy.resize(features, count);  // the short last batch, and back
-                for (Index p = 0; p < count; ++p) {
-                    NoiseStream(seed, static_cast<std::uint64_t>(start + p)).fill_normal(noisy.col(p), sigma);
-                    noisy.col(p) += inputs.col(j);
-                }
+                // Drawing normals (a logarithm and a sine per pair) costs as much as a small model's
+                // gradients: the workers take every workers-th sample.
+                const Index workers = detail::worker_count(threads, count);
+                detail::run_workers(workers, [&](Index worker) {
+                    for (Index p = worker; p < count; p += workers) {
+                        NoiseStream(seed, static_cast<std::uint64_t>(start + p)).fill_normal(noisy.col(p), sigma);
+                        noisy.col(p) += inputs.col(j);
+                    }
+                });
                 const Matrix maps = method.attribute_batch(model, noisy, output_weights);
                 detail::require<shape_error>(maps.rows() == features && maps.cols() == count, name,
                                              "the method returned maps of shape ", maps.rows(), "x", maps.cols(),
@@ -115,6 +125,7 @@ private:
     void check_parameters() const {
         detail::require(samples >= 1, name, "samples must be >= 1, got ", samples);
         detail::require(batch_size >= 1, name, "batch_size must be >= 1, got ", batch_size);
+        detail::require(threads >= 0, name, "threads must be >= 0, got ", threads);
         detail::require(std::isfinite(noise_level) && noise_level >= 0.0, name,
                         "noise_level must be finite and >= 0, got ", noise_level);
         if (noise_stddev)

@@ -8,18 +8,17 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "smoothgrad/core/concepts.hpp"
 #include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/parallel.hpp"
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/nn/layers/cache.hpp"
@@ -79,31 +78,6 @@ private:
     WorkspacePool* pool_;
     std::unique_ptr<Workspace> workspace_;
 };
-
-/// Runs work(worker) for worker = 0 .. workers - 1, worker 0 on the calling thread, the others on new
-/// threads; rethrows the first exception (by worker number) after all have finished.
-template <class Work>
-void run_workers(Index workers, const Work& work) {
-    if (workers <= 1) {
-        work(Index{0});
-        return;
-    }
-    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
-    const auto guarded = [&](Index worker) {
-        try {
-            work(worker);
-        } catch (...) {
-            errors[static_cast<std::size_t>(worker)] = std::current_exception();
-        }
-    };
-    std::vector<std::thread> threads;
-    threads.reserve(static_cast<std::size_t>(workers - 1));
-    for (Index worker = 1; worker < workers; ++worker) threads.emplace_back(guarded, worker);
-    guarded(0);
-    for (auto& thread : threads) thread.join();
-    for (const auto& error : errors)
-        if (error) std::rethrow_exception(error);
-}
 
 }  // namespace sequential_detail
 
@@ -170,8 +144,7 @@ public:
     /// The number of threads a call on `columns` columns uses: threads(), or the hardware's count for 0,
     /// and never more than `columns`.
     [[nodiscard]] Index worker_count(Index columns) const noexcept {
-        Index workers = threads_ > 0 ? threads_ : static_cast<Index>(std::thread::hardware_concurrency());
-        return std::max<Index>(1, std::min(workers, columns));
+        return smoothgrad::detail::worker_count(threads_, columns);
     }
 
     /// Features of one sample (height * width * channels of the input).
@@ -322,7 +295,7 @@ private:
     template <class Work>
     void for_each_chunk(Index columns, const Work& work) const {
         const Index workers = worker_count(columns);
-        sequential_detail::run_workers(workers, [&](Index worker) {
+        smoothgrad::detail::run_workers(workers, [&](Index worker) {
             const Index first = columns * worker / workers;
             const Index last = columns * (worker + 1) / workers;
             sequential_detail::WorkspaceLease lease(pool_.get());

@@ -123,7 +123,7 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         const Index workers = network.worker_count(parts);
         // Worker w takes parts w, w + workers, ...: each part's columns are [p * training_part, ...).
         const auto for_parts = [&](const auto& work) {
-            sequential_detail::run_workers(workers, [&](Index worker) {
+            smoothgrad::detail::run_workers(workers, [&](Index worker) {
                 for (Index part = worker; part < parts; part += workers) {
                     const Index first = part * training_part;
                     work(part, first, std::min(training_part, count - first));
@@ -143,7 +143,7 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         });
         // Every element sums its parts in part order; the threads take slices of the elements.
         if (parts > 1) {
-            sequential_detail::run_workers(workers, [&](Index worker) {
+            smoothgrad::detail::run_workers(workers, [&](Index worker) {
                 for (std::size_t k = 0; k < gradients.size(); ++k) {
                     const Index size = gradients[k].size();
                     const Index begin = size * worker / workers;
