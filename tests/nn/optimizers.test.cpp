@@ -3,6 +3,7 @@
 #include "smoothgrad/nn/optimizers.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <vector>
 
 using namespace smoothgrad;
@@ -78,8 +79,40 @@ TEST_CASE("optimizers reject bad settings and mismatched gradients", "[nn][optim
     CHECK_THROWS_AS(nn::Adam({.beta1 = 1.0}), argument_error);
     CHECK_THROWS_AS(nn::Sgd({.momentum = -1}), argument_error);
     CHECK_THROWS_AS(nn::Sgd({.momentum = 0, .nesterov = true}), argument_error);
+    CHECK_THROWS_WITH(nn::Adam({.threads = -1}), Catch::Contains("threads must be >= 0, got -1"));
+    CHECK_THROWS_WITH(nn::Sgd({.threads = -2}), Catch::Contains("threads must be >= 0, got -2"));
     std::vector<float> p{1.0f, 2.0f};
     nn::Adam adam;
     CHECK_THROWS_AS(adam.step(view(p), gradient_of({1.0f})), shape_error);
     CHECK_THROWS_AS(adam.step(view(p), {}), shape_error);
+}
+
+TEST_CASE("a step on a large network gives the same values on one thread as on several", "[nn][optimizers]") {
+    // Enough values (two tensors, 300 001 in all) for the step to use several threads, with sizes that
+    // do not split evenly.
+    const auto run = [](auto optimizer) {
+        std::vector<float> weight(200001);
+        std::vector<float> bias(100000);
+        for (std::size_t i = 0; i < weight.size(); ++i) weight[i] = std::sin(static_cast<float>(i));
+        for (std::size_t i = 0; i < bias.size(); ++i) bias[i] = std::cos(static_cast<float>(i));
+        const std::vector<nn::NamedParameter> parameters{{"0.weight", {weight.size()}, weight.data(), weight.size()},
+                                                         {"0.bias", {bias.size()}, bias.data(), bias.size()}};
+        for (int step = 0; step < 3; ++step) {
+            nn::ParameterGradients gradients{Vector(static_cast<Index>(weight.size())),
+                                             Vector(static_cast<Index>(bias.size()))};
+            for (Index i = 0; i < gradients[0].size(); ++i)
+                gradients[0][i] = std::cos(0.5f * static_cast<float>(i + step));
+            for (Index i = 0; i < gradients[1].size(); ++i)
+                gradients[1][i] = std::sin(0.25f * static_cast<float>(i - step));
+            optimizer.step(parameters, gradients);
+        }
+        weight.insert(weight.end(), bias.begin(), bias.end());
+        return weight;
+    };
+    const std::vector<float> adam_one = run(nn::Adam({.weight_decay = 0.01, .threads = 1}));
+    CHECK(run(nn::Adam({.weight_decay = 0.01, .threads = 2})) == adam_one);
+    CHECK(run(nn::Adam({.weight_decay = 0.01, .threads = 3})) == adam_one);
+    const std::vector<float> sgd_one = run(nn::Sgd({.nesterov = true, .threads = 1}));
+    CHECK(run(nn::Sgd({.nesterov = true, .threads = 2})) == sgd_one);
+    CHECK(run(nn::Sgd({.nesterov = true, .threads = 3})) == sgd_one);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/parallel.hpp"
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/nn/parameter.hpp"
 
@@ -44,6 +45,24 @@ inline void prepare(std::span<const NamedParameter> parameters, const ParameterG
     }
 }
 
+/// Calls update(i, begin, length) on slices that cover every parameter i, on up to `threads` threads
+/// (0: one per hardware thread) when there are enough values to pay for them. The updates are
+/// element-wise, so the result does not depend on the thread count.
+template <class Update>
+void for_each_slice(std::span<const NamedParameter> parameters, int threads, const Update& update) {
+    constexpr Index values_per_thread = Index{1} << 16;
+    Index total = 0;
+    for (const auto& parameter : parameters) total += static_cast<Index>(parameter.size);
+    const Index workers = smoothgrad::detail::worker_count(threads, total / values_per_thread);
+    smoothgrad::detail::run_workers(workers, [&](Index worker) {
+        for (std::size_t i = 0; i < parameters.size(); ++i) {
+            const auto size = static_cast<Index>(parameters[i].size);
+            const Index begin = size * worker / workers;
+            update(i, begin, size * (worker + 1) / workers - begin);
+        }
+    });
+}
+
 }  // namespace optimizer_detail
 
 /// Adam's hyper-parameters, PyTorch's defaults.
@@ -53,6 +72,7 @@ struct AdamParams {
     double beta2 = 0.999;
     double epsilon = 1e-8;
     double weight_decay = 0.0;  ///< L2 penalty added to the gradient (PyTorch's Adam, not AdamW)
+    int threads = 0;            ///< threads of a step on large networks (0: one per hardware thread)
 };
 
 /// Adam (Kingma & Ba 2015) as `torch.optim.Adam`: with g = grad + weight_decay * p and step t,
@@ -71,6 +91,7 @@ public:
         smoothgrad::detail::require(params.epsilon >= 0, who, "epsilon must be >= 0, got ", params.epsilon);
         smoothgrad::detail::require(params.weight_decay >= 0, who, "weight_decay must be >= 0, got ",
                                     params.weight_decay);
+        smoothgrad::detail::require(params.threads >= 0, who, "threads must be >= 0, got ", params.threads);
     }
 
     [[nodiscard]] const AdamParams& params() const noexcept { return params_; }
@@ -88,15 +109,15 @@ public:
         const auto beta2 = static_cast<float>(params_.beta2);
         const auto epsilon = static_cast<float>(params_.epsilon);
         const auto decay = static_cast<float>(params_.weight_decay);
-        for (std::size_t i = 0; i < parameters.size(); ++i) {
-            auto p = Eigen::Map<Vector>(parameters[i].data, static_cast<Index>(parameters[i].size)).array();
-            auto m = first_moment_[i].array();
-            auto v = second_moment_[i].array();
-            const auto g = gradients[i].array() + decay * p;
+        optimizer_detail::for_each_slice(parameters, params_.threads, [&](std::size_t i, Index begin, Index length) {
+            auto p = Eigen::Map<Vector>(parameters[i].data + begin, length).array();
+            auto m = first_moment_[i].segment(begin, length).array();
+            auto v = second_moment_[i].segment(begin, length).array();
+            const auto g = gradients[i].segment(begin, length).array() + decay * p;
             m = beta1 * m + (1.0f - beta1) * g;
             v = beta2 * v + (1.0f - beta2) * g.square();
             p -= step_size * m / (v.sqrt() / correction2 + epsilon);
-        }
+        });
     }
 
 private:
@@ -113,6 +134,7 @@ struct SgdParams {
     double momentum = 0.9;
     double weight_decay = 0.0;  ///< L2 penalty added to the gradient
     bool nesterov = false;
+    int threads = 0;  ///< threads of a step on large networks (0: one per hardware thread)
 };
 
 /// SGD with momentum as `torch.optim.SGD` (dampening 0): g = grad + weight_decay * p,
@@ -127,6 +149,7 @@ public:
         smoothgrad::detail::require(params.weight_decay >= 0, who, "weight_decay must be >= 0, got ",
                                     params.weight_decay);
         smoothgrad::detail::require(!params.nesterov || params.momentum > 0, who, "nesterov needs momentum > 0");
+        smoothgrad::detail::require(params.threads >= 0, who, "threads must be >= 0, got ", params.threads);
     }
 
     [[nodiscard]] const SgdParams& params() const noexcept { return params_; }
@@ -137,13 +160,13 @@ public:
         const auto rate = static_cast<float>(params_.learning_rate);
         const auto momentum = static_cast<float>(params_.momentum);
         const auto decay = static_cast<float>(params_.weight_decay);
-        for (std::size_t i = 0; i < parameters.size(); ++i) {
-            auto p = Eigen::Map<Vector>(parameters[i].data, static_cast<Index>(parameters[i].size)).array();
-            auto b = buffer_[i].array();
-            const auto g = gradients[i].array() + decay * p;
+        optimizer_detail::for_each_slice(parameters, params_.threads, [&](std::size_t i, Index begin, Index length) {
+            auto p = Eigen::Map<Vector>(parameters[i].data + begin, length).array();
+            auto b = buffer_[i].segment(begin, length).array();
+            const auto g = gradients[i].segment(begin, length).array() + decay * p;
             if (momentum == 0.0f) {
                 p -= rate * g;
-                continue;
+                return;
             }
             if (steps_ == 0) {
                 b = g;
@@ -155,7 +178,7 @@ public:
             } else {
                 p -= rate * b;
             }
-        }
+        });
         ++steps_;
     }
 
