@@ -105,7 +105,7 @@ private:
 /// is never stored, see MaxPool2D::forward_rectified), with bit-identical results.
 ///
 /// Eigen stays single-threaded inside: if you compile with OpenMP, also define EIGEN_DONT_PARALLELIZE
-/// (the networks' products do not go through Eigen's GEMM, but the training's weight gradients do).
+/// (the networks' products do not go through Eigen's GEMM, but a Dense layer's weight gradient does).
 class Sequential {
 public:
     /// Columns per forward pass of one thread inside scores() and gradients().
