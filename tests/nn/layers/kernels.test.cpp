@@ -13,6 +13,7 @@ namespace kernels = smoothgrad::nn::kernels;
 
 namespace {
 
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// The product in double precision: an oracle that shares no code with the kernels.
 Eigen::MatrixXd reference(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) { return a * b; }
@@ -27,6 +28,22 @@ TEST_CASE("multiply_col_major agrees with a double-precision product on awkward 
                 const Matrix b = nn_test::random_matrix(depth, cols, 2);
                 Matrix c(rows, cols);
                 kernels::multiply_col_major(a.data(), rows, rows, depth, b.data(), depth, cols, c.data(), rows);
+                const Eigen::MatrixXd expected = reference(a.cast<double>(), b.cast<double>());
+                INFO(rows << "x" << depth << " times " << depth << "x" << cols);
+                CHECK((c.cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5 * depth);
+            }
+        }
+    }
+}
+
+TEST_CASE("multiply_row_major agrees with a double-precision product on awkward sizes", "[nn][kernels]") {
+    for (const Index rows : {1, 3, 4, 7, 13}) {
+        for (const Index depth : {1, 7, 8, 9, 33}) {
+            for (const Index cols : {1, 2, 3, 4, 7}) {
+                const RowMajor a = nn_test::random_matrix(rows, depth, 3);
+                const Matrix b = nn_test::random_matrix(depth, cols, 4);
+                Matrix c(rows, cols);
+                kernels::multiply_row_major(a.data(), depth, rows, depth, b.data(), depth, cols, c.data(), rows);
                 const Eigen::MatrixXd expected = reference(a.cast<double>(), b.cast<double>());
                 INFO(rows << "x" << depth << " times " << depth << "x" << cols);
                 CHECK((c.cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5 * depth);
@@ -52,38 +69,21 @@ TEST_CASE("a column's result does not depend on the other columns, bit for bit",
         const Index depth = 29;
         const Index cols = 11;
         const Matrix a = nn_test::random_matrix(rows, depth, 7);
+        const RowMajor a_rows = a;
         const Matrix b = nn_test::random_matrix(depth, cols, 8);
         Matrix all(rows, cols);
+        Matrix all_rows(rows, cols);
         kernels::multiply_col_major(a.data(), rows, rows, depth, b.data(), depth, cols, all.data(), rows);
+        kernels::multiply_row_major(a_rows.data(), depth, rows, depth, b.data(), depth, cols, all_rows.data(), rows);
         for (Index first = 0; first < cols; ++first) {
             for (Index count = 1; first + count <= cols; ++count) {
                 Matrix part(rows, count);
                 kernels::multiply_col_major(a.data(), rows, rows, depth, b.col(first).data(), depth, count, part.data(),
                                             rows);
                 REQUIRE(part == all.middleCols(first, count));
-            }
-        }
-    }
-}
-
-TEST_CASE("a row's result does not depend on the other rows, bit for bit", "[nn][kernels][determinism]") {
-    // A Dense layer puts its batch in the rows of A: any subset of rows, starting anywhere in a panel,
-    // over one or several depth blocks, must give those rows' results exactly.
-    for (const Index depth : {29, 600}) {
-        const Index rows = 37;
-        const Index cols = 13;
-        const Matrix a = nn_test::random_matrix(rows, depth, 9);
-        const Matrix b = nn_test::random_matrix(depth, cols, 10);
-        Matrix all(rows, cols);
-        kernels::multiply_col_major(a.data(), rows, rows, depth, b.data(), depth, cols, all.data(), rows);
-        for (Index first = 0; first < rows; ++first) {
-            for (const Index count : {Index{1}, Index{3}, Index{8}, Index{17}, Index{37}}) {
-                if (first + count > rows) continue;
-                Matrix part(count, cols);
-                kernels::multiply_col_major(a.data() + first, rows, count, depth, b.data(), depth, cols, part.data(),
-                                            count);
-                INFO("depth " << depth << ", rows " << first << " + " << count);
-                REQUIRE(part == all.middleRows(first, count));
+                kernels::multiply_row_major(a_rows.data(), depth, rows, depth, b.col(first).data(), depth, count,
+                                            part.data(), rows);
+                REQUIRE(part == all_rows.middleCols(first, count));
             }
         }
     }
@@ -134,6 +134,29 @@ TEST_CASE("multiply_indirect reads runs through offsets over several depth block
             for (const Index first : {Index{0}, Index{1}, Index{5}, Index{7}})
                 for (const Index count : {Index{1}, Index{2}, Index{6}})
                     REQUIRE(product(in_place, first, count) == all.middleCols(first, count));
+        }
+    }
+}
+
+TEST_CASE("multiply_row_major keeps every column's result over several depth blocks", "[nn][kernels][determinism]") {
+    for (const Index rows : {3, 9}) {
+        for (const Index depth : {515, 1029}) {
+            const Index cols = 8;
+            const RowMajor a = nn_test::random_matrix(rows, depth, 11);
+            const Matrix b = nn_test::random_matrix(depth, cols, 12);
+            Matrix all(rows, cols);
+            kernels::multiply_row_major(a.data(), depth, rows, depth, b.data(), depth, cols, all.data(), rows);
+            INFO(rows << "x" << depth);
+            CHECK((all.cast<double>() - reference(a.cast<double>(), b.cast<double>())).cwiseAbs().maxCoeff() <
+                  1e-5 * depth);
+            for (Index first = 0; first < cols; ++first) {
+                for (Index count = 1; first + count <= cols; ++count) {
+                    Matrix part(rows, count);
+                    kernels::multiply_row_major(a.data(), depth, rows, depth, b.col(first).data(), depth, count,
+                                                part.data(), rows);
+                    REQUIRE(part == all.middleCols(first, count));
+                }
+            }
         }
     }
 }

@@ -77,26 +77,12 @@ public:
         return {1, 1, out_features()};
     }
 
-    /// Forward pass. Pre: `input` is in x N. Post: `output` is out x N. Uses `cache.packed_weight` (for
-    /// the batch), `cache.columns` and `cache.scratch`.
-    ///
-    /// Computed as output^T = input^T * weight^T: the batch, small, is packed as the left operand, and
-    /// the rows of the weight, which may be far larger than the cache, are the right operand's columns,
-    /// read in place once per call. Every sample is one lane of the kernel's multiply-add chains (see
-    /// kernels.hpp), so its result does not depend on the rest of the batch.
+    /// Forward pass. Pre: `input` is in x N. Post: `output` is out x N. Uses `cache.scratch`. Every
+    /// column is computed alike (see kernels.hpp): its result does not depend on the rest of the batch.
     void forward(const Matrix& input, const ImageShape& /*input_shape*/, Matrix& output, LayerCache& cache) const {
-        const Index batch = input.cols();
-        const Index in = in_features();
-        kernels::pack_left(input.data(), in, batch, in, [](Index k) { return k; }, cache.packed_weight);
-        const auto samples = kernels::LeftOperand::packed(cache.packed_weight, batch, in);
-        const auto weight_rows = [&](Index first, Index count, const float** table) {
-            for (Index t = 0; t < count; ++t) table[t] = weight_.data() + (first + t) * in;
-        };
-        cache.columns.resize(batch, out_features());
-        constexpr Index offset = 0;
-        kernels::multiply_indirect(samples, out_features(), 1, in, &offset, weight_rows, cache.columns.data(), batch,
-                                   cache.scratch);
-        output.noalias() = cache.columns.transpose();
+        output.resize(out_features(), input.cols());
+        kernels::multiply_row_major(weight_.data(), in_features(), out_features(), in_features(), input.data(),
+                                    in_features(), input.cols(), output.data(), out_features(), cache.scratch.panel);
         output.colwise() += bias_;
     }
 

@@ -14,14 +14,16 @@
 /// through a block of the depth. Element (m, j) is one multiply-add chain over k = 0, 1, ..., depth - 1
 /// in that order, started from zero; between depth blocks the chain is parked in the result matrix,
 /// which rounds nothing. The last columns, fewer than tile_columns, go through a narrower instance of
-/// the same micro-kernel: the chain of each element is the same, only fewer run side by side. Each
-/// row of A is one lane of those chains, so a row's result does not depend on the other rows either:
-/// a Dense layer puts its batch in the rows.
+/// the same micro-kernel: the chain of each element is the same, only fewer run side by side.
+/// `multiply_row_major` computes dot products, for a left operand that is row-major and too large to
+/// pack on every pass (a Dense weight): unlike one chain per element, it is as fast for one column as
+/// for many.
 ///
 /// Everything uses Eigen's packet abstraction (SSE, AVX, AVX-512, NEON, or plain floats).
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -98,6 +100,7 @@ namespace detail {
 using Eigen::internal::pload;
 using Eigen::internal::ploadu;
 using Eigen::internal::pmadd;
+using Eigen::internal::predux;
 using Eigen::internal::pset1;
 using Eigen::internal::pstoreu;
 
@@ -279,6 +282,102 @@ inline void multiply_col_major(const float* a, Index lda, Index rows, Index dept
                                Index cols, float* c, Index ldc) {
     Scratch scratch;
     multiply_col_major(a, lda, rows, depth, b, ldb, cols, c, ldc, scratch);
+}
+
+namespace detail {
+
+/// Dot products of R rows of A (row-major) and C columns of B (column-major) over the packets
+/// [first, last) of the depth, as packet-wise partial sums that continue those parked in `park` (R * C
+/// packets) unless `start`, and are parked there again.
+template <int R, int C>
+inline void dot_block(const float* a, Index lda, const float* b, Index ldb, Index first, Index last, float* park,
+                      bool start) {
+    Packet acc[R][C];
+    for (int r = 0; r < R; ++r)
+        for (int j = 0; j < C; ++j)
+            acc[r][j] = start ? pset1<Packet>(0.0f) : pload<Packet>(park + (r * C + j) * lanes);
+    for (Index k = first; k < last; k += lanes) {
+        Packet column[C];
+        for (int j = 0; j < C; ++j) column[j] = ploadu<Packet>(b + j * ldb + k);
+        for (int r = 0; r < R; ++r) {
+            const Packet row = ploadu<Packet>(a + r * lda + k);
+            for (int j = 0; j < C; ++j) acc[r][j] = pmadd(row, column[j], acc[r][j]);
+        }
+    }
+    for (int r = 0; r < R; ++r)
+        for (int j = 0; j < C; ++j) Eigen::internal::pstore(park + (r * C + j) * lanes, acc[r][j]);
+}
+
+/// The end of the dot products of dot_block: the horizontal sum of each parked packet, then the scalar
+/// tail [tail, depth) of the depth, into C (ldc).
+template <int R, int C>
+inline void dot_finish(const float* a, Index lda, const float* b, Index ldb, Index tail, Index depth,
+                       const float* park, float* c, Index ldc) {
+    for (int r = 0; r < R; ++r) {
+        for (int j = 0; j < C; ++j) {
+            float sum = predux(pload<Packet>(park + (r * C + j) * lanes));
+            // std::fma, not `sum += a * b`: a compiler may contract the latter into a fused
+            // multiply-add in one instance of this template and not in another.
+            for (Index t = tail; t < depth; ++t) sum = std::fma(a[r * lda + t], b[j * ldb + t], sum);
+            c[j * ldc + r] = sum;
+        }
+    }
+}
+
+/// R rows of C = A * B for every column (a and c point to the first row), through the depth in
+/// blocks: the R rows of a block stay in the L1 cache while all the columns pass.
+template <int R>
+inline void dot_rows(const float* a, Index lda, Index depth, const float* b, Index ldb, Index cols, float* c,
+                     Index ldc, float* park) {
+    // 6 rows x 2 columns: 12 accumulators, 8 loads. A depth block of 128 keeps the columns' part of
+    // the block (a SmoothGrad batch of them) in the L1 cache while the rows pass.
+    constexpr int width = 2;
+    constexpr Index block = 128;
+    const Index packets = depth / lanes * lanes;
+    const Index whole = cols / width * width;
+    for (Index k0 = 0; k0 < packets || k0 == 0; k0 += block) {
+        const Index k1 = std::min(packets, k0 + block);
+        float* parked = park;
+        Index j = 0;
+        for (; j < whole; j += width, parked += R * width * lanes)
+            dot_block<R, width>(a, lda, b + j * ldb, ldb, k0, k1, parked, k0 == 0);
+        for (; j < cols; ++j, parked += R * lanes) dot_block<R, 1>(a, lda, b + j * ldb, ldb, k0, k1, parked, k0 == 0);
+    }
+    const float* parked = park;
+    Index j = 0;
+    for (; j < whole; j += width, parked += R * width * lanes)
+        dot_finish<R, width>(a, lda, b + j * ldb, ldb, packets, depth, parked, c + j * ldc, ldc);
+    for (; j < cols; ++j, parked += R * lanes)
+        dot_finish<R, 1>(a, lda, b + j * ldb, ldb, packets, depth, parked, c + j * ldc, ldc);
+}
+
+}  // namespace detail
+
+/// C = A * B with A rows x depth row-major (lda >= depth), B depth x cols column-major (ldb >= depth),
+/// C rows x cols column-major (ldc >= rows). Element (m, j) is a dot product computed the same way for
+/// every column (packet-wise partial sums in the order of the depth, a fixed horizontal reduction, then
+/// the scalar tail), so a column's result depends on that column of B alone. It reads A where it is:
+/// for a large weight that changes between calls (a Dense layer's) this beats packing it first.
+/// `scratch` is reused memory (6 * cols packets).
+inline void multiply_row_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
+                               Index cols, float* c, Index ldc, Buffer& scratch) {
+    constexpr Index height = 6;
+    if (scratch.size() < static_cast<std::size_t>(height * cols * lanes))
+        scratch.resize(static_cast<std::size_t>(height * cols * lanes));
+    const Index whole = rows / height * height;
+    for (Index m = 0; m < rows; m += m < whole ? height : 1) {
+        if (m < whole)
+            detail::dot_rows<height>(a + m * lda, lda, depth, b, ldb, cols, c + m, ldc, scratch.data());
+        else
+            detail::dot_rows<1>(a + m * lda, lda, depth, b, ldb, cols, c + m, ldc, scratch.data());
+    }
+}
+
+/// As above with scratch memory of its own.
+inline void multiply_row_major(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
+                               Index cols, float* c, Index ldc) {
+    Buffer scratch;
+    multiply_row_major(a, lda, rows, depth, b, ldb, cols, c, ldc, scratch);
 }
 
 }  // namespace smoothgrad::nn::kernels
