@@ -50,7 +50,8 @@ cmake --build "$asan_dir" --parallel "$jobs"
 # stage 1; everything that executes library code runs here.
 ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$asan_dir" --output-on-failure --no-tests=error --parallel "$jobs" --exclude-regex '^(static|package): '
+    ctest --test-dir "$asan_dir" --output-on-failure --no-tests=error --parallel "$jobs" \
+    --exclude-regex '^(static|package): '
 stage "2 (ASan + UBSan build and tests)"
 
 scripts/fuzz.sh "${SMOOTHGRAD_FUZZ_SECONDS:-60}"

@@ -141,3 +141,27 @@ TEST_CASE("training checks its data and settings", "[nn][training][errors]") {
     CHECK_THROWS_AS(nn::train_epoch(net, Matrix::Zero(3, 3), std::vector<int>{0, 1, 1}, {}, adam), shape_error);
     CHECK_THROWS_AS(nn::accuracy(net, x, std::vector<int>{0, 1, 1}, 0), argument_error);
 }
+
+TEST_CASE("an epoch gives bit-identical weights on any number of threads", "[nn][training][determinism]") {
+    // 70 images make three parts of a mini-batch (32, 32 and 6 columns); the Dense weight (over
+    // 600 000 values) is large enough for the gradient sum and the Adam step to run on several threads.
+    const Matrix images = nn_test::random_matrix(12 * 12 * 2, 70, 41, 0.0f, 1.0f);
+    std::vector<int> labels(70);
+    for (std::size_t j = 0; j < labels.size(); ++j) labels[j] = static_cast<int>(j % 3);
+    const auto train = [&](int threads) {
+        nn::Sequential net = nn::parse_spec("input 12x12x2; conv 3x3x8 same; relu; maxpool 2; flatten; dense 2100; "
+                                            "relu; dense 3",
+                                            7);
+        net.set_threads(threads);
+        nn::Adam adam({.threads = threads});
+        for (std::uint64_t epoch = 0; epoch < 2; ++epoch)
+            (void)nn::train_epoch(net, images, labels, {.batch_size = 70, .seed = 3, .epoch = epoch}, adam);
+        std::vector<float> values;
+        for (const auto& parameter : net.parameters())
+            values.insert(values.end(), parameter.data, parameter.data + parameter.size);
+        return values;
+    };
+    const std::vector<float> one = train(1);
+    CHECK(train(2) == one);
+    CHECK(train(3) == one);
+}

@@ -141,20 +141,15 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
                                         workspaces[static_cast<std::size_t>(part)],
                                         part_gradients[static_cast<std::size_t>(part)]);
         });
-        // Every element sums its parts in part order; the threads take slices of the elements.
-        if (parts > 1) {
-            smoothgrad::detail::run_workers(workers, [&](Index worker) {
-                for (std::size_t k = 0; k < gradients.size(); ++k) {
-                    const Index size = gradients[k].size();
-                    const Index begin = size * worker / workers;
-                    const Index length = size * (worker + 1) / workers - begin;
-                    for (Index part = 1; part < parts; ++part)
-                        gradients[k].segment(begin, length) +=
-                            part_gradients[static_cast<std::size_t>(part)][k].segment(begin, length);
-                }
-            });
-        }
-        optimizer.step(network.parameters(), gradients);
+        // Every element sums its parts in part order, whichever thread takes its slice.
+        const std::vector<NamedParameter> parameters = network.parameters();
+        const auto sum_parts = [&](std::size_t k, Index begin, Index length) {
+            for (Index part = 1; part < parts; ++part)
+                gradients[k].segment(begin, length) +=
+                    part_gradients[static_cast<std::size_t>(part)][k].segment(begin, length);
+        };
+        if (parts > 1) optimizer_detail::for_each_slice(parameters, network.threads(), sum_parts);
+        optimizer.step(parameters, gradients);
     }
     return total / static_cast<double>(n);
 }

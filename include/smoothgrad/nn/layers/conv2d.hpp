@@ -201,17 +201,16 @@ public:
         cache.columns.setZero(out_channels_, fan_in());
         Eigen::Map<Vector> biases(bias_gradient, out_channels_);
         biases.setZero();
+        float* inside = cache.padded.data() + top * padded_width + left;
         for (Index n = 0; n < batch; ++n) {
-            const float* image = input.col(n).data();
-            float* inside = cache.padded.data() + top * padded_width + left;
+            const float* pixel = input.col(n).data();  // HWC: the channels of a pixel, pixel after pixel
             for (Index y = 0; y < input_shape.height; ++y)
                 for (Index x = 0; x < input_shape.width; ++x)
-                    for (Index c = 0; c < in_channels_; ++c)
-                        inside[c * plane + y * padded_width + x] = image[(y * input_shape.width + x) * in_channels_ + c];
+                    for (Index c = 0; c < in_channels_; ++c) inside[c * plane + y * padded_width + x] = *pixel++;
             const float* gradient = output_gradient.col(n).data();
-            kernels::multiply_indirect(kernels::LeftOperand::column_major(gradient, out_channels_, out_channels_, pixels),
-                                       fan_in(), out_shape.height, out_shape.width, cache.offsets.data(), columns,
-                                       cache.columns.data(), out_channels_, cache.scratch, true);
+            const auto grad = kernels::LeftOperand::column_major(gradient, out_channels_, out_channels_, pixels);
+            kernels::multiply_indirect(grad, fan_in(), out_shape.height, out_shape.width, cache.offsets.data(),
+                                       columns, cache.columns.data(), out_channels_, cache.scratch, true);
             biases += Eigen::Map<const Matrix>(gradient, out_channels_, pixels).rowwise().sum();
         }
         Eigen::Map<WeightMatrix>(weight_gradient, weight_.rows(), weight_.cols()) = cache.columns;
