@@ -157,6 +157,14 @@ TEST_CASE("load_image refuses images over the size limit before decoding them", 
     write_bytes(dir / "big.pgm", "P6\n16384 16384\n255\n");
     CHECK_THROWS_WITH(load_image(dir / "big.pgm"), Catch::Contains("more than"));
 
+    // A lower limit of the caller's: 100 x 100 x 1 passes 10 000 values and fails 9 999.
+    write_bytes(dir / "small.pgm", "P5\n100 100\n255\n" + std::string(10000, '\x7f'));
+    CHECK(load_image(dir / "small.pgm", {.max_values = 10000}).pixels.size() == 10000);
+    CHECK_THROWS_WITH(load_image(dir / "small.pgm", {.max_values = 9999}),
+                      Catch::Contains("100x100x1") && Catch::Contains("more than 9999 values"));
+    CHECK_THROWS_AS(load_image(dir / "small.pgm", {.max_values = 0}), argument_error);
+    CHECK_THROWS_AS(load_image(dir / "small.pgm", {.max_values = max_image_values + 1}), argument_error);
+
     // The same in a PNG: the signature and an IHDR chunk claiming 30000 x 10 RGB (stb skips the CRC).
     std::string png("\x89PNG\r\n\x1a\n", 8);
     png += std::string("\0\0\0\x0d", 4) + "IHDR" + std::string("\0\0\x75\x30\0\0\0\x0a\x08\x02\0\0\0", 13) +

@@ -38,6 +38,9 @@ struct LoadImageParams {
     int channels = 0;
     /// Every 8-bit value is multiplied by it: the default maps 0..255 to [0, 1].
     float scale = 1.0f / 255.0f;
+    /// The most values (height * width * channels) to accept, at most max_image_values: a lower bound
+    /// keeps a small forged file from costing seconds of decoding (a service's inputs, a fuzzer's).
+    Index max_values = max_image_values;
 };
 
 /// How write_png converts values to 8 bits.
@@ -87,7 +90,7 @@ struct StbiFree {
 /// Loads an 8-bit (or 16-bit, reduced to 8) image file as float HWC pixels times `params.scale`.
 ///
 /// Throws io_error if the file cannot be read, format_error if stb_image cannot decode it (with stb's
-/// reason) or if it is larger than max_image_side per side or max_image_values in all; the size is
+/// reason) or if it is larger than max_image_side per side or `params.max_values` in all; the size is
 /// checked from the header before any pixel is decoded, so a forged header cannot make it allocate.
 ///
 ///     Image image = load_image("cat.png", {.channels = 3});  // RGB in [0, 1]
@@ -96,6 +99,8 @@ struct StbiFree {
     detail::require(params.channels >= 0 && params.channels <= 4, who, "channels must be 0 (as in the file), 1, 2, 3 or 4, got ",
                     params.channels);
     detail::require(std::isfinite(params.scale), who, "scale must be finite, got ", params.scale);
+    detail::require(params.max_values >= 1 && params.max_values <= max_image_values, who,
+                    "max_values must be in [1, ", max_image_values, "], got ", params.max_values);
     // stb takes the length as an int.
     const std::vector<unsigned char> bytes = detail::read_file_bytes(path, static_cast<std::size_t>(INT_MAX), who);
     const auto size = static_cast<int>(bytes.size());
@@ -112,8 +117,8 @@ struct StbiFree {
     // stb decodes in the file's channels before converting, so those count too (a 4-channel file read as
     // gray needs a 4-channel buffer first).
     const ImageShape decoded{height, width, std::max(channels, file_channels)};
-    detail::require<format_error>(decoded.size() <= max_image_values, who, path, " has shape ", decoded,
-                                  ", more than ", max_image_values, " values");
+    detail::require<format_error>(decoded.size() <= params.max_values, who, path, " has shape ", decoded,
+                                  ", more than ", params.max_values, " values");
     int decoded_width = 0, decoded_height = 0, ignored = 0;
     const std::unique_ptr<unsigned char, detail::StbiFree> pixels(
         stbi_load_from_memory(bytes.data(), size, &decoded_width, &decoded_height, &ignored, channels));
