@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <numbers>
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 
 namespace smoothgrad {
 

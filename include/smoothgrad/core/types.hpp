@@ -5,7 +5,7 @@
 /// The data model: an image is a flat float vector in HWC order (row, column, channel, as stb_image
 /// stores pixels) with its shape carried beside it; a batch is a matrix with one sample per column.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 
 #include <ostream>
 

@@ -5,7 +5,7 @@
 /// Argument checks shared by the metrics: every metric refuses empty maps, NaN and mismatched sizes the
 /// same way, so a caller sees one kind of message whichever metric caught the problem.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 
 #include <string_view>
 

@@ -5,7 +5,7 @@
 /// Named views of a network's trainable tensors, in PyTorch's names and layouts, for serialization
 /// (safetensors) and for optimizers.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <cstddef>
 #include <span>
 #include <string>

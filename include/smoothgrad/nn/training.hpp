@@ -4,7 +4,7 @@
 /// @file
 /// One epoch of mini-batch training with softmax cross-entropy, and classification accuracy.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <cstdint>
 #include <span>
 #include <string_view>

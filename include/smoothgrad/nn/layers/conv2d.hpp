@@ -7,7 +7,7 @@
 /// receptive fields, read where they lie in the image) whose result for a sample does not depend on the
 /// other samples of the batch.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstddef>

@@ -4,7 +4,7 @@
 /// @file
 /// A fully connected layer, PyTorch's `nn.Linear`.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <cmath>
 #include <cstddef>
 #include <string>

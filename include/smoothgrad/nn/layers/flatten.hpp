@@ -5,7 +5,7 @@
 /// Flattening an image into PyTorch's C*H*W feature order, so that a Dense layer after it uses a
 /// PyTorch-trained weight as it is.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <string>
 
 #include "smoothgrad/core/concepts.hpp"

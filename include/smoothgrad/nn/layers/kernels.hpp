@@ -21,7 +21,7 @@
 ///
 /// Everything uses Eigen's packet abstraction (SSE, AVX, AVX-512, NEON, or plain floats).
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -4,7 +4,7 @@
 /// @file
 /// Max pooling over k x k windows with stride k, PyTorch's `nn.MaxPool2d(k)`.
 
-#include <Eigen/Core>
+#include "smoothgrad/detail/eigen_core.hpp"
 #include <string>
 #include <type_traits>
 
