@@ -10,7 +10,6 @@
 // writes the networks' weights (safetensors) and the images (.npy) that the peer script loads, then exits.
 #include <benchmark/benchmark.h>
 
-#include <Eigen/Core>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
