@@ -17,6 +17,11 @@ Run at build time by CMake with Debian's PyTorch (nothing here is committed). Wr
                                        integrated gradients for every quadrature rule, and SmoothGrad with
                                        smoothgrad's noise (NoiseStream, ported below) for every aggregation
   bad/...                              files the adapter must refuse with a clear error
+  images/rgb_64.png, images/photo_90x120.png
+                                       RGB test images for smoothgrad-explain (64x64, and one to --resize)
+  cli_expected.safetensors             resnet18's class-3 maps of rgb_64.png (pixels / 255), as the command
+                                       line's contract defines them: vanilla, guided backprop, and integrated
+                                       gradients with the command line's defaults (50 Gauss-Legendre steps)
 
 Every reference is computed by eager PyTorch on the Python modules (not on the TorchScript files), in
 float32, with the normalization (x - mean) / std applied to the pixels first.
@@ -295,9 +300,9 @@ def save_torchscript(module, path, metadata):
     torch.jit.save(module, str(path), _extra_files=extra)
 
 
-def metadata_for(shape, mean, std, classes, architecture):
+def metadata_for(shape, mean, std, classes, architecture, random_weights=True):
     return {"format": "smoothgrad-torchscript", "version": 1, "input_size": list(shape), "mean": mean, "std": std,
-            "classes": classes, "architecture": architecture, "random_weights": True}
+            "classes": classes, "architecture": architecture, "random_weights": random_weights}
 
 
 def write_case(out, name, model, shape, mean, std, classes, batch, generator, traced=False):
@@ -392,6 +397,34 @@ def write_bad_files(out):
         archive.writestr("archive/readme.txt", "a zip archive with no TorchScript inside")
 
 
+def write_cli_case(out, model):
+    """The command-line program's inputs and resnet18's maps of them (smoothgrad-explain's contract)."""
+    from PIL import Image
+    images = out / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    y, x = np.mgrid[0:64, 0:64]
+    rgb = np.stack([(x * 4) % 256, (y * 4) % 256, ((x + y) * 2) % 256], axis=-1).astype(np.uint8)
+    rgb[20:40, 24:44] = [250, 30, 30]  # a red square on gradients
+    Image.fromarray(rgb).save(images / "rgb_64.png")
+    photo = np.random.default_rng(7).integers(0, 256, (90, 120, 3), dtype=np.uint8)
+    Image.fromarray(photo).save(images / "photo_90x120.png")
+    pixels = (rgb.astype(np.float32) / np.float32(255.0))[None]
+    weights = np.zeros(10, np.float32)
+    weights[3] = 1.0
+    tensors = {}
+    tensors["vanilla"] = gradients(model, pixels, weights, IMAGENET_MEAN, IMAGENET_STD)[0]
+    tensors["guided"] = gradients(with_rule(model, "guided"), pixels, weights, IMAGENET_MEAN, IMAGENET_STD)[0]
+    alphas, quad_weights = quadrature("gauss_legendre", 50)
+    total = np.zeros(pixels.shape, np.float64)
+    for alpha, weight in zip(alphas, quad_weights):
+        path_point = (np.float32(alpha) * pixels).astype(np.float32)
+        total += weight * gradients(model, path_point, weights, IMAGENET_MEAN, IMAGENET_STD)[0].astype(np.float64)
+    tensors["integrated-gradients"] = (pixels.astype(np.float64) * total).astype(np.float32)
+    write_safetensors(out / "cli_expected.safetensors",
+                      {key: (value.shape[1:], value.reshape(-1).tolist()) for key, value in tensors.items()},
+                      {"image": "images/rgb_64.png", "class": "3"})
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_fixtures.py OUT")
@@ -403,13 +436,15 @@ def main():
 
     write_case(out, "small_cnn", SmallCNN(), [16, 16, 3], [0.5, 0.4, 0.3], [0.25, 0.2, 0.3],
                ["c0", "c1", "c2", "c3", "c4"], 3, generator, traced=True)
-    write_case(out, "resnet18", resnet18(), [64, 64, 3], IMAGENET_MEAN, IMAGENET_STD,
+    resnet = resnet18()
+    write_case(out, "resnet18", resnet, [64, 64, 3], IMAGENET_MEAN, IMAGENET_STD,
                ["class %d" % k for k in range(10)], 2, generator)
+    write_cli_case(out, resnet)
     write_case(out, "functional_vgg", FunctionalVGG(), [16, 16, 3], [0.0], [1.0],
                ["v%d" % k for k in range(7)], 3, generator)
     model, classes = fashion_mnist_cnn()
     save_torchscript(torch.jit.script(model.eval()), out / "fashion_mnist_cnn.pt",
-                     metadata_for([28, 28, 1], [0.0], [1.0], classes, "fashion_mnist_cnn"))
+                     metadata_for([28, 28, 1], [0.0], [1.0], classes, "fashion_mnist_cnn", random_weights=False))
     write_bad_files(out)
     print("make_fixtures: wrote", out)
 

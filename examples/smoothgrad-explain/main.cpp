@@ -1,9 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The smoothgrad authors
 // SPDX-License-Identifier: Apache-2.0
-// smoothgrad-explain: explains images with a network stored as safetensors, and writes the maps.
+// smoothgrad-explain: explains images with a reference network stored as safetensors or a PyTorch model
+// saved as TorchScript, and writes the maps.
 //
 //     smoothgrad-explain --model examples/models/fashion_mnist_cnn.safetensors --fashion-mnist-index 0,1,2
 //         --method vanilla --smooth-samples 50 --gallery out/
+//     smoothgrad-explain --model resnet50.pt --image dog.jpg --resize --method guided-backprop --gallery out/
 //
 // Run with --help for every option. Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
@@ -25,29 +27,38 @@
 #include <smoothgrad/io/idx.hpp>
 #include <smoothgrad/io/image.hpp>
 #include <smoothgrad/io/npy.hpp>
-#include <smoothgrad/nn/serialization.hpp>
+#include <smoothgrad/io/resize.hpp>
 #include <smoothgrad/smoothgrad.hpp>
 
-#include "command_line.hpp"
+#include "../command_line.hpp"
+#include "explain_model.hpp"
 
 namespace {
 using namespace smoothgrad;
 namespace fs = std::filesystem;
 
-constexpr std::string_view usage = R"(Usage: smoothgrad-explain --model FILE.safetensors INPUTS [OPTIONS]
+constexpr std::string_view usage = R"(Usage: smoothgrad-explain --model FILE INPUTS [OPTIONS]
 
 Explains what a network's class score is sensitive to, with SmoothGrad (Smilkov et al. 2017) around a
 gradient method, and writes the maps.
 
 Inputs (one or more; each flag may repeat):
-  --image FILE[,FILE...]          PNG or JPEG images of the model's input size
+  --image FILE[,FILE...]          PNG or JPEG images of the model's input size (see --resize)
   --fashion-mnist-index K[,K...]  images of the Fashion-MNIST test set; ranges as A-B
   --fashion-mnist-dir DIR         where the IDX files are (default /usr/share/datasets/fashion-mnist)
-Model:
-  --model FILE                    network weights (safetensors with a "spec" in its metadata)
-  --spec SPEC                     the architecture, for files without one
-Preprocessing of 8-bit pixels p:  x = (p * scale - mean) / std
-  --scale F (1/255)  --mean F (0)  --std F (1)
+  --resize                        scale each image's shorter side to the model's size and cut out the
+                                  centre (torchvision's Resize + CenterCrop); without it, an image of
+                                  another size is an error
+Model (the file's kind is told by its content):
+  --model FILE                    a reference network (safetensors with a "spec" in its metadata) or a
+                                  PyTorch model saved as TorchScript (scripts/export_torchscript.py)
+  --spec SPEC                     the reference network's architecture, for files without one
+  --input-size HxWxC              the model's input, e.g. 224x224x3; needed for a TorchScript file
+                                  without smoothgrad.json metadata
+  --threads N                     the model's threads (default: every core)
+The model sees x = (p * scale - mean) / std for 8-bit pixels p; maps and noise are in p * scale:
+  --scale F                       (default 1/255)
+  --mean F[,F,F]  --std F[,F,F]   one value or one per channel (default: the file's, else 0 and 1)
 Method:
   --class C                       class to explain (default: the predicted class)
   --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
@@ -73,12 +84,12 @@ Output:
 
 /// Everything the command line says.
 struct Options {
-    fs::path model;
-    std::string spec;
+    explain::ModelOptions model;
     std::vector<fs::path> images;
     std::vector<Index> fashion_mnist_indices;
     fs::path fashion_mnist_dir = default_fashion_mnist_dir();
-    float scale = 1.0f / 255.0f, mean = 0.0f, stddev = 1.0f;
+    bool resize = false;
+    float scale = 1.0f / 255.0f;
     std::optional<Index> target_class;
     std::string method = "vanilla";
     int smooth_samples = 50;
@@ -96,13 +107,40 @@ struct Options {
 
 constexpr std::string_view who = "smoothgrad-explain";
 
+/// "0.485,0.456,0.406" as finite numbers.
+std::vector<float> parse_numbers(std::string_view flag, std::string_view text) {
+    std::vector<float> values;
+    for (const auto item : command_line::split(text, ',')) {
+        values.push_back(command_line::parse_number<float>(who, flag, item));
+        detail::require(std::isfinite(values.back()), who, flag, " must be finite, got '", item, "'");
+    }
+    detail::require(!values.empty(), who, flag, " needs one value or one per channel");
+    return values;
+}
+
+/// "224x224x3" as an image shape.
+ImageShape parse_shape(std::string_view flag, std::string_view text) {
+    const auto parts = command_line::split(text, 'x');
+    detail::require(parts.size() == 3, who, flag, " expects HxWxC, e.g. 224x224x3, got '", text, "'");
+    const ImageShape shape{command_line::parse_number<Index>(who, flag, parts[0]),
+                           command_line::parse_number<Index>(who, flag, parts[1]),
+                           command_line::parse_number<Index>(who, flag, parts[2])};
+    detail::require(shape.height >= 1 && shape.width >= 1 && shape.channels >= 1 && shape.height <= 65536 &&
+                        shape.width <= 65536 && shape.channels <= 4,
+                    who, flag, " needs sides in [1, 65536] and 1 to 4 channels, got '", text, "'");
+    return shape;
+}
+
 Options parse_arguments(int argc, char** argv) {
     Options options;
     command_line::for_each_flag(argc, argv, who, [&](std::string_view flag, const command_line::ValueReader& value) {
         if (flag == "--help" || flag == "-h") options.help = true;
         else if (flag == "--quiet") options.quiet = true;
-        else if (flag == "--model") options.model = value();
-        else if (flag == "--spec") options.spec = value();
+        else if (flag == "--model") options.model.file = value();
+        else if (flag == "--spec") options.model.spec = value();
+        else if (flag == "--input-size") options.model.input_size = parse_shape(flag, value());
+        else if (flag == "--threads") options.model.threads = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--resize") options.resize = true;
         else if (flag == "--image")
             for (const auto file : command_line::split(value(), ',')) options.images.emplace_back(file);
         else if (flag == "--fashion-mnist-index")
@@ -116,8 +154,8 @@ Options parse_arguments(int argc, char** argv) {
             }
         else if (flag == "--fashion-mnist-dir") options.fashion_mnist_dir = value();
         else if (flag == "--scale") options.scale = command_line::parse_number<float>(who, flag, value());
-        else if (flag == "--mean") options.mean = command_line::parse_number<float>(who, flag, value());
-        else if (flag == "--std") options.stddev = command_line::parse_number<float>(who, flag, value());
+        else if (flag == "--mean") options.model.mean = parse_numbers(flag, value());
+        else if (flag == "--std") options.model.stddev = parse_numbers(flag, value());
         else if (flag == "--class") options.target_class = command_line::parse_number<Index>(who, flag, value());
         else if (flag == "--method") options.method = value();
         else if (flag == "--smooth-samples") options.smooth_samples = command_line::parse_number<int>(who, flag, value());
@@ -144,13 +182,14 @@ Options parse_arguments(int argc, char** argv) {
         else throw argument_error(detail::message(who, "unknown option '", flag, "' (see --help)"));
     });
     if (options.help) return options;
-    detail::require(!options.model.empty(), who, "--model is required (see --help)");
+    detail::require(!options.model.file.empty(), who, "--model is required (see --help)");
     detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,
                     "give at least one --image or --fashion-mnist-index");
     detail::require(options.smooth_samples >= 0, who, "--smooth-samples must be >= 0, got ", options.smooth_samples);
-    detail::require(std::isfinite(options.stddev) && options.stddev != 0.0f, who, "--std must be finite and non-zero, got ",
-                    options.stddev);
-    detail::require(std::isfinite(options.scale) && std::isfinite(options.mean), who, "--scale and --mean must be finite");
+    for (const float s : options.model.stddev) detail::require(s != 0.0f, who, "--std must be non-zero, got ", s);
+    detail::require(options.model.threads >= 0, who, "--threads must be >= 0, got ", options.model.threads);
+    detail::require(std::isfinite(options.scale) && options.scale > 0.0f, who, "--scale must be finite and > 0, got ",
+                    options.scale);
     const std::size_t inputs = options.images.size() + options.fashion_mnist_indices.size();
     for (const auto& output : {options.png, options.npy})
         detail::require(!output || inputs == 1 || output->string().find("{}") != std::string::npos, who, "with ", inputs,
@@ -158,7 +197,8 @@ Options parse_arguments(int argc, char** argv) {
     return options;
 }
 
-/// One input to explain: its name, preprocessed pixels, the raw image for display, and its label if known.
+/// One input to explain: its name, its pixels as the model takes them (8-bit values times --scale), the
+/// image for display, and its label if known.
 struct Input {
     std::string name;
     Vector values;
@@ -168,14 +208,15 @@ struct Input {
 
 std::vector<Input> gather_inputs(const Options& options, const ImageShape& shape) {
     std::vector<Input> inputs;
-    const auto preprocess = [&](const Vector& raw) -> Vector {
-        return ((raw * options.scale).array() - options.mean) / options.stddev;
-    };
     for (const fs::path& file : options.images) {
-        const Image raw = load_image(file, {.channels = static_cast<int>(shape.channels), .scale = 1.0f});
+        Image raw = load_image(file, {.channels = static_cast<int>(shape.channels), .scale = 1.0f});
+        if (options.resize && raw.shape != shape) {
+            raw = resize_and_center_crop(raw, shape.height, shape.width);
+            raw.pixels = raw.pixels.cwiseMax(0.0f).cwiseMin(255.0f);  // the filter's overshoot at edges
+        }
         detail::require<shape_error>(raw.shape == shape, who, "image '", file.string(), "' is ", raw.shape,
-                                     ", the model expects ", shape);
-        inputs.push_back({file.stem().string(), preprocess(raw.pixels), {raw.pixels / 255.0f, raw.shape}, std::nullopt});
+                                     ", the model expects ", shape, " (--resize scales and crops it)");
+        inputs.push_back({file.stem().string(), raw.pixels * options.scale, {raw.pixels / 255.0f, raw.shape}, std::nullopt});
     }
     if (!options.fashion_mnist_indices.empty()) {
         const Dataset test = load_fashion_mnist(options.fashion_mnist_dir, Split::test, {.scale = 1.0f});
@@ -185,7 +226,7 @@ std::vector<Input> gather_inputs(const Options& options, const ImageShape& shape
             detail::require(k < test.images.cols(), who, "--fashion-mnist-index ", k, " is past the test set's ",
                             test.images.cols(), " images");
             const Vector raw = test.images.col(k);
-            inputs.push_back({"fashion-mnist-test-" + std::to_string(k), preprocess(raw), {raw / 255.0f, shape},
+            inputs.push_back({"fashion-mnist-test-" + std::to_string(k), raw * options.scale, {raw / 255.0f, shape},
                               test.labels[static_cast<std::size_t>(k)]});
         }
     }
@@ -223,7 +264,7 @@ private:
 
 /// Runs `method`, wrapped in SmoothGrad unless --smooth-samples is 0.
 template <class Method>
-Vector explain_with(const Method& method, const nn::Sequential& net, const Vector& input, const Target& target,
+Vector explain_with(const Method& method, const explain::Model& net, const Vector& input, const Target& target,
                     const Options& options, const ProgressCallback& progress) {
     if (options.smooth_samples == 0) return method(net, input, target);
     const SmoothGrad<Method> smooth{.method = method,
@@ -237,7 +278,7 @@ Vector explain_with(const Method& method, const nn::Sequential& net, const Vecto
     return smooth(net, input, target);
 }
 
-Vector explain(const nn::Sequential& net, const Vector& input, const Target& target, const Options& options,
+Vector explain(const explain::Model& net, const Vector& input, const Target& target, const Options& options,
                const ProgressCallback& progress) {
     const std::string& m = options.method;
     if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, target, options, progress);
@@ -255,10 +296,13 @@ std::string class_label(const std::vector<std::string>& names, Index c) {
     return names.empty() ? std::to_string(c) : std::to_string(c) + " (" + names[static_cast<std::size_t>(c)] + ")";
 }
 
+/// The output file for input `name`, with its folder made.
 fs::path output_path(const fs::path& pattern, const std::string& name) {
     std::string text = pattern.string();
     if (const auto at = text.find("{}"); at != std::string::npos) text.replace(at, 2, name);
-    return text;
+    const fs::path path = text;
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    return path;
 }
 
 std::string html_escape(std::string_view text) {
@@ -278,13 +322,17 @@ struct GalleryRow {
     std::string name, label, prediction, explained, input_png, map_png, overlay_png;
 };
 
-void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows, const std::string& description) {
+void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows, const std::string& description,
+                        const ImageShape& shape) {
+    // Small images (Fashion-MNIST's 28x28) are enlarged with visible pixels, photos shown at up to 224 pixels.
+    const Index side = std::clamp<Index>(shape.width, 112, 224);
+    const std::string rendering = shape.width < 112 ? "image-rendering:pixelated" : "";
     std::ofstream page(dir / "index.html");
     detail::require<io_error>(page.good(), who, "cannot write '", (dir / "index.html").string(), "'");
     page << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>smoothgrad gallery</title>\n"
          << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
          << "td,th{padding:6px 10px;border-bottom:1px solid #ddd;text-align:left}"
-         << "img{width:112px;height:112px;image-rendering:pixelated}</style>\n</head>\n<body>\n"
+         << "img{width:" << side << "px;" << rendering << "}</style>\n</head>\n<body>\n"
          << "<h1>smoothgrad gallery</h1>\n<p>" << html_escape(description) << "</p>\n"
          << "<table>\n<tr><th>input</th><th>true class</th><th>prediction</th><th>explained class</th>"
          << "<th>image</th><th>sensitivity map</th><th>overlay</th></tr>\n";
@@ -299,9 +347,11 @@ void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows
 }
 
 int run(const Options& options) {
-    const nn::LoadedNetwork loaded = nn::load_network(options.model, {.spec = options.spec});
-    const nn::Sequential& net = loaded.network;
-    const ImageShape shape = net.input_shape();
+    const explain::Model net = explain::load_model(options.model);
+    if (net.random_weights)
+        std::cerr << who << ": warning: '" << options.model.file.string() << "' has random weights (its metadata "
+                  << "says so): its maps explain no trained model\n";
+    const ImageShape shape = net.shape;
     const std::vector<Input> inputs = gather_inputs(options, shape);
     if (options.target_class)
         detail::require(*options.target_class >= 0 && *options.target_class < net.num_classes(), who, "--class must be in [0, ",
@@ -326,10 +376,10 @@ int run(const Options& options) {
         bar.update(done_before + samples_per_input);
 
         std::ostringstream line;
-        line << input.name << ": predicted " << class_label(loaded.class_names, predicted) << ", score "
+        line << input.name << ": predicted " << class_label(net.class_names, predicted) << ", score "
              << scores[predicted] << ", probability " << probability;
-        if (input.label) line << "; true class " << class_label(loaded.class_names, *input.label);
-        line << "; explained class " << class_label(loaded.class_names, explained) << "\n";
+        if (input.label) line << "; true class " << class_label(net.class_names, *input.label);
+        line << "; explained class " << class_label(net.class_names, explained) << "\n";
         std::cout << line.str();
 
         const Image magnitude = normalize_unit(reduce_channels(map, shape, ChannelReduction::sum_abs),
@@ -347,9 +397,9 @@ int run(const Options& options) {
         }
         if (options.gallery) {
             GalleryRow row{input.name,
-                           input.label ? class_label(loaded.class_names, *input.label) : "",
-                           class_label(loaded.class_names, predicted) + ", p = " + std::to_string(probability).substr(0, 5),
-                           class_label(loaded.class_names, explained),
+                           input.label ? class_label(net.class_names, *input.label) : "",
+                           class_label(net.class_names, predicted) + ", p = " + std::to_string(probability).substr(0, 5),
+                           class_label(net.class_names, explained),
                            input.name + "_input.png",
                            input.name + "_map.png",
                            input.name + "_overlay.png"};
@@ -362,13 +412,13 @@ int run(const Options& options) {
     }
     if (options.gallery) {
         std::ostringstream description;
-        description << "Model " << options.model.filename().string() << ", method " << options.method;
+        description << "Model " << options.model.file.filename().string() << " (" << net.description << "), method " << options.method;
         if (options.smooth_samples > 0)
             description << " with SmoothGrad (n = " << options.smooth_samples << ", noise level "
                         << options.noise_level << ")";
         description << ". Maps: |map| summed over channels, capped at the " << options.percentile
                     << "th percentile; overlays in the heat colour map.";
-        write_gallery_page(*options.gallery, rows, description.str());
+        write_gallery_page(*options.gallery, rows, description.str(), shape);
         std::cout << "wrote " << (*options.gallery / "index.html").string() << " and " << 3 * rows.size() << " PNG files\n";
     }
     return 0;
