@@ -146,6 +146,26 @@ TEST_CASE("load_image reports missing, undecodable and truncated files", "[io][i
                     argument_error);
 }
 
+TEST_CASE("load_image refuses the PNM files that stb_image 2.27 decodes wrongly", "[io][image][errors]") {
+    const test_support::TempDir dir("image-test-pnm");
+    // Comments and any whitespace between the numbers, one delimiter after the maximum value.
+    write_bytes(dir / "comments.pgm", std::string("P5 # a comment\n2\t1 #\n255\n") + std::string("\x10\x20", 2));
+    CHECK(load_image(dir / "comments.pgm", {.scale = 1.0f}).pixels == Vector(Eigen::Vector2f(16, 32)));
+    // Fewer pixel bytes than the header promises: stb would fill the rest with uninitialised memory.
+    write_bytes(dir / "short.ppm", "P6\n2 2\n255\n" + std::string(11, '\x7f'));
+    CHECK_THROWS_AS(load_image(dir / "short.ppm"), format_error);
+    CHECK_THROWS_WITH(load_image(dir / "short.ppm"),
+                      Catch::Contains("is a truncated PNM: 11 bytes of pixels, its header needs 12"));
+    // 16 bits per value: stb converts them through a buffer of the 8-bit size and reads past its end. The
+    // image fuzzer's input: a 26 x 255 PPM with maximum value 2255 and no pixels, read as gray.
+    write_bytes(dir / "fuzzer.ppm", "P626\n255 2255 ");
+    CHECK_THROWS_AS(load_image(dir / "fuzzer.ppm", {.channels = 1}), format_error);
+    CHECK_THROWS_WITH(load_image(dir / "fuzzer.ppm", {.channels = 1}),
+                      Catch::Contains("is a 16-bit PNM (maximum value 2255), which is not supported"));
+    write_bytes(dir / "deep.pgm", "P5\n1 1\n65535\n" + std::string(2, '\xff'));
+    CHECK_THROWS_WITH(load_image(dir / "deep.pgm"), Catch::Contains("16-bit PNM"));
+}
+
 TEST_CASE("load_image refuses images over the size limit before decoding them", "[io][image][errors]") {
     const test_support::TempDir dir("image-test-limit");
     // A PGM header that claims 20000 x 20000 pixels, with no pixels behind it: refused from the header.

@@ -85,6 +85,43 @@ struct StbiFree {
     void operator()(unsigned char* pixels) const noexcept { stbi_image_free(pixels); }
 };
 
+/// Refuses the binary PNM files (P5, P6) that Debian's stb_image 2.27 decodes wrongly: it does not check
+/// that the file holds all of the pixels its header promises (the rest stay uninitialised memory), and it
+/// converts 16-bit ones (maxval > 255) to other channel counts through a buffer of the 8-bit size, reading
+/// past its end (found by the image fuzzer). The header is read as stb reads it: whitespace and # comments
+/// between the numbers, one delimiter after the maximum value, then the pixels.
+inline void check_pnm(const std::vector<unsigned char>& bytes, const std::filesystem::path& path, Index pixel_values,
+                      std::string_view who) {
+    if (bytes.size() < 2 || bytes[0] != 'P' || (bytes[1] != '5' && bytes[1] != '6')) return;
+    std::size_t at = 2;
+    const auto is_space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    const auto skip_space = [&] {
+        while (at < bytes.size() && (is_space(bytes[at]) || bytes[at] == '#')) {
+            if (bytes[at] == '#')
+                while (at < bytes.size() && bytes[at] != '\n' && bytes[at] != '\r') ++at;
+            else
+                ++at;
+        }
+    };
+    const auto number = [&] {
+        std::uint64_t value = 0;
+        for (; at < bytes.size() && bytes[at] >= '0' && bytes[at] <= '9'; ++at)
+            value = std::min<std::uint64_t>(value * 10 + (bytes[at] - '0'), std::uint64_t{1} << 32);
+        return value;
+    };
+    skip_space();
+    number();  // width
+    skip_space();
+    number();  // height
+    skip_space();
+    const std::uint64_t max_value = number();
+    require<format_error>(max_value <= 255, who, path, " is a 16-bit PNM (maximum value ", max_value,
+                          "), which is not supported");
+    const std::size_t data = std::min(at + 1, bytes.size());
+    require<format_error>(bytes.size() - data >= static_cast<std::uint64_t>(pixel_values), who, path, " is a truncated PNM: ",
+                          bytes.size() - data, " bytes of pixels, its header needs ", pixel_values);
+}
+
 }  // namespace detail
 
 /// Loads an 8-bit (or 16-bit, reduced to 8) image file as float HWC pixels times `params.scale`.
@@ -119,6 +156,7 @@ struct StbiFree {
     const ImageShape decoded{height, width, std::max(channels, file_channels)};
     detail::require<format_error>(decoded.size() <= params.max_values, who, path, " has shape ", decoded,
                                   ", more than ", params.max_values, " values");
+    detail::check_pnm(bytes, path, Index{width} * height * file_channels, who);
     int decoded_width = 0, decoded_height = 0, ignored = 0;
     const std::unique_ptr<unsigned char, detail::StbiFree> pixels(
         stbi_load_from_memory(bytes.data(), size, &decoded_width, &decoded_height, &ignored, channels));
