@@ -71,7 +71,10 @@ cmake -S . -B "$asan_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_R
 cmake --build "$asan_dir" --parallel "$jobs"
 # The compile-only (static:) and packaging (package:) tests build other code with other flags and ran in
 # stage 1; everything that executes library code runs here.
+# The TorchScript adapter's tests run here too, with LibTorch uninstrumented: tests/lsan.supp says why
+# LibTorch's own allocations are exempt from leak checks.
 ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan_dir" --output-on-failure --no-tests=error --parallel "$jobs" \
     --exclude-regex '^(static|package): '

@@ -1,7 +1,8 @@
 # SPDX-FileCopyrightText: 2026 The smoothgrad authors
 # SPDX-License-Identifier: Apache-2.0
 # Builds and runs tests/package/consumer against smoothgrad, by MODE = find_package or add_subdirectory.
-# Usage: cmake -DMODE=... -DSOURCE_DIR=... -DWORK_DIR=... -DCXX_COMPILER=... -P build_consumer.cmake
+# Usage: cmake -DMODE=... -DSOURCE_DIR=... -DWORK_DIR=... -DCXX_COMPILER=... [-DCONSUMER=dir] [-DRUN_ARGUMENT=arg]
+#              -P build_consumer.cmake
 function(run)
     execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
     if(NOT result EQUAL 0)
@@ -10,7 +11,11 @@ function(run)
 endfunction()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
-set(consumer "${SOURCE_DIR}/tests/package/consumer")
+# CONSUMER: the folder under tests/package (default consumer); RUN_ARGUMENT: one argument for its program.
+if(NOT CONSUMER)
+    set(CONSUMER consumer)
+endif()
+set(consumer "${SOURCE_DIR}/tests/package/${CONSUMER}")
 set(common -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release)
 if(MODE STREQUAL "find_package")
     # Install a copy of smoothgrad into a private prefix first, as a user would.
@@ -26,5 +31,5 @@ else()
     message(FATAL_ERROR "MODE must be find_package or add_subdirectory, got '${MODE}'")
 endif()
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/consumer-build")
-run("${WORK_DIR}/consumer-build/consumer")
+run("${WORK_DIR}/consumer-build/consumer" ${RUN_ARGUMENT})
 message(STATUS "consumer built with ${MODE} and ran")
