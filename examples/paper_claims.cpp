@@ -162,30 +162,41 @@ void append(MetricSamples& samples, const Evaluation& e, bool curves = true) {
 // Methods
 
 using Network = nn::Sequential;
-using Explainer = std::function<Vector(const Network&, const Vector&, Index)>;
+/// A map of image `image` (its index in the experiment, which keys SmoothGrad's noise, so that every image
+/// gets its own noise draws) for class c.
+using Explainer = std::function<Vector(const Network&, const Vector&, Index c, std::uint64_t image)>;
 
 struct Method {
     std::string name;
     Explainer explain;
 };
 
+/// SmoothGrad around `method` whose noise is keyed by the image's index.
+template <class Inner>
+Explainer smoothed(SmoothGrad<Inner> smooth) {
+    return [smooth](const Network& n, const Vector& x, Index c, std::uint64_t image) mutable {
+        smooth.first_input = image;
+        return smooth(n, x, c);
+    };
+}
+
 /// The six maps of the experiment: three methods, each alone and inside SmoothGrad.
 std::vector<Method> all_methods(const Settings& s, std::uint64_t seed) {
     const IntegratedGradients ig{.steps = s.ig_steps};
-    const SmoothGrad<VanillaGradient> smooth{.samples = s.samples, .noise_level = s.noise_level, .seed = seed};
-    const SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = s.ig_steps_smoothed},
-                                                    .samples = s.samples,
-                                                    .noise_level = s.noise_level,
-                                                    .seed = seed};
-    const SmoothGrad<GuidedBackprop> smooth_guided{.samples = s.samples, .noise_level = s.noise_level, .seed = seed};
     return {
-        {"vanilla gradient", [](const Network& n, const Vector& x, Index c) { return VanillaGradient{}(n, x, c); }},
-        {"integrated gradients", [ig](const Network& n, const Vector& x, Index c) { return ig(n, x, c); }},
-        {"guided backprop", [](const Network& n, const Vector& x, Index c) { return GuidedBackprop{}(n, x, c); }},
-        {"SmoothGrad + vanilla", [smooth](const Network& n, const Vector& x, Index c) { return smooth(n, x, c); }},
-        {"SmoothGrad + IG", [smooth_ig](const Network& n, const Vector& x, Index c) { return smooth_ig(n, x, c); }},
+        {"vanilla gradient",
+         [](const Network& n, const Vector& x, Index c, std::uint64_t) { return VanillaGradient{}(n, x, c); }},
+        {"integrated gradients", [ig](const Network& n, const Vector& x, Index c, std::uint64_t) { return ig(n, x, c); }},
+        {"guided backprop",
+         [](const Network& n, const Vector& x, Index c, std::uint64_t) { return GuidedBackprop{}(n, x, c); }},
+        {"SmoothGrad + vanilla",
+         smoothed(SmoothGrad<VanillaGradient>{.samples = s.samples, .noise_level = s.noise_level, .seed = seed})},
+        {"SmoothGrad + IG", smoothed(SmoothGrad<IntegratedGradients>{.method = {.steps = s.ig_steps_smoothed},
+                                                                     .samples = s.samples,
+                                                                     .noise_level = s.noise_level,
+                                                                     .seed = seed})},
         {"SmoothGrad + guided",
-         [smooth_guided](const Network& n, const Vector& x, Index c) { return smooth_guided(n, x, c); }},
+         smoothed(SmoothGrad<GuidedBackprop>{.samples = s.samples, .noise_level = s.noise_level, .seed = seed})},
     };
 }
 
@@ -206,7 +217,8 @@ std::vector<Method> affordable_methods(const Settings& s, std::uint64_t seed) {
 
 /// A method that hands every batch to VanillaGradient and keeps the maps it returns, in call order.
 /// Inside SmoothGrad these are the maps of noisy samples 0, 1, 2, ... (noise is a pure function of the
-/// seed and the sample's index), so the SmoothGrad map of every n <= samples is the mean of the first n.
+/// seed, the image's index and the sample's index), so the SmoothGrad map of every n <= samples is the mean
+/// of the first n.
 struct RecordingGradient {
     static constexpr std::string_view name = "recording_gradient";
     std::vector<Vector>* record = nullptr;
@@ -323,7 +335,7 @@ MethodResults measure_methods(const Network& net, const Data& data, const std::v
         for (auto& c : curves) c = Vector::Zero(s.curve_steps + 1);
         const auto start = Clock::now();
         for (std::size_t k = 0; k < data.images.size(); ++k) {
-            const Vector map = methods[m].explain(net, data.images[k], data.labels[k]);
+            const Vector map = methods[m].explain(net, data.images[k], data.labels[k], k);
             const Evaluation e = evaluate(net, data.images[k], data.labels[k], map, data.objects[k], image_shape,
                                           s.curve_steps);
             append(results.samples[m], e);
@@ -377,8 +389,9 @@ std::vector<MetricSamples> measure_noise_levels(const Network& net, const Data& 
                 for (std::size_t m = deletion; m < metric_count; ++m) results[l][m].clear();
             continue;
         }
-        const SmoothGrad<VanillaGradient> smooth{.samples = s.samples, .noise_level = s.noise_levels[l], .seed = seed};
+        SmoothGrad<VanillaGradient> smooth{.samples = s.samples, .noise_level = s.noise_levels[l], .seed = seed};
         for (std::size_t k = 0; k < data.images.size(); ++k) {
+            smooth.first_input = k;
             const Vector map = smooth(net, data.images[k], data.labels[k]);
             append(results[l],
                    evaluate(net, data.images[k], data.labels[k], map, data.objects[k], image_shape, s.curve_steps, curves),
@@ -416,10 +429,10 @@ SampleSizeResults measure_sample_sizes(const Network& net, const Data& data, con
     for (std::size_t k = 0; k < data.images.size(); ++k) {
         record.clear();
         const SmoothGrad<RecordingGradient> recorded{
-            .method = {.record = &record}, .samples = largest, .noise_level = s.noise_level, .seed = seed};
+            .method = {.record = &record}, .samples = largest, .noise_level = s.noise_level, .seed = seed, .first_input = k};
         const Vector full = recorded(net, data.images[k], data.labels[k]);
         const SmoothGrad<VanillaGradient> reference_method{
-            .samples = s.reference_samples, .noise_level = s.noise_level, .seed = seed + 1};
+            .samples = s.reference_samples, .noise_level = s.noise_level, .seed = seed + 1, .first_input = k};
         const Vector reference = reference_method(net, data.images[k], data.labels[k]);
         // Prefix means, summed in double in sample order exactly as SmoothGrad sums them.
         Eigen::VectorXd sum = Eigen::VectorXd::Zero(full.size());
@@ -474,8 +487,8 @@ PairResults measure_pairs(const Network& net, const Dataset& test, const std::ve
         scores.maxCoeff(&second);
         r.both_on_top.push_back((first == a && second == b) || (first == b && second == a));
         for (std::size_t m = 0; m < methods.size(); ++m) {
-            const Image map_a = reduce_channels(methods[m].explain(net, x, a), two_item::pair_shape);
-            const Image map_b = reduce_channels(methods[m].explain(net, x, b), two_item::pair_shape);
+            const Image map_a = reduce_channels(methods[m].explain(net, x, a, p), two_item::pair_shape);
+            const Image map_b = reduce_channels(methods[m].explain(net, x, b, p), two_item::pair_shape);
             r.share[m].push_back(two_item::correct_side_share(discriminativity(map_a, map_b).pixels));
         }
         progress("two-item images", static_cast<Index>(p + 1), static_cast<Index>(pairs.size()));
@@ -536,10 +549,10 @@ RandomizationResults measure_randomization(const Network& trained, const Data& d
     const auto start = Clock::now();
     for (std::size_t k = 0; k < data.images.size(); ++k) {
         for (std::size_t m = 0; m < methods.size(); ++m) {
-            const Vector original = methods[m].explain(networks[0], data.images[k], data.labels[k]);
+            const Vector original = methods[m].explain(networks[0], data.images[k], data.labels[k], k);
             for (std::size_t stage = 0; stage < networks.size(); ++stage) {
                 const Vector map =
-                    stage == 0 ? original : methods[m].explain(networks[stage], data.images[k], data.labels[k]);
+                    stage == 0 ? original : methods[m].explain(networks[stage], data.images[k], data.labels[k], k);
                 try {
                     const double magnitude = metrics::spearman(original.cwiseAbs(), map.cwiseAbs());
                     const double signed_value = metrics::spearman(original, map);

@@ -69,7 +69,8 @@ Method:
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
   --steps M                       integrated-gradients steps (default 50)
   --batch-size B                  samples per model call (default 50)
-  --seed S                        noise seed (default 0)
+  --seed S                        noise seed (default 0); input k (0-based, in the order given)
+                                  gets its own noise, keyed by (seed, k, sample)
 Output:
   --png FILE                      the map as an 8-bit PNG (|map| summed over channels, capped at
                                   the percentile, scaled to [0, 1], coloured)
@@ -262,10 +263,11 @@ private:
     std::chrono::steady_clock::time_point last_{};
 };
 
-/// Runs `method`, wrapped in SmoothGrad unless --smooth-samples is 0.
+/// Runs `method` on the input at position `input_index` of the command line's inputs, wrapped in SmoothGrad
+/// unless --smooth-samples is 0; the position keys SmoothGrad's noise, so every input gets its own.
 template <class Method>
-Vector explain_with(const Method& method, const explain::Model& net, const Vector& input, const Target& target,
-                    const Options& options, const ProgressCallback& progress) {
+Vector explain_with(const Method& method, const explain::Model& net, const Vector& input, std::size_t input_index,
+                    const Target& target, const Options& options, const ProgressCallback& progress) {
     if (options.smooth_samples == 0) return method(net, input, target);
     const SmoothGrad<Method> smooth{.method = method,
                                     .samples = options.smooth_samples,
@@ -274,20 +276,21 @@ Vector explain_with(const Method& method, const explain::Model& net, const Vecto
                                     .aggregation = options.aggregation,
                                     .batch_size = options.batch_size,
                                     .seed = options.seed,
+                                    .first_input = input_index,
                                     .progress = progress};
     return smooth(net, input, target);
 }
 
-Vector explain(const explain::Model& net, const Vector& input, const Target& target, const Options& options,
-               const ProgressCallback& progress) {
+Vector explain(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
+               const Options& options, const ProgressCallback& progress) {
     const std::string& m = options.method;
-    if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, target, options, progress);
-    if (m == "gradient-x-input") return explain_with(GradientTimesInput{}, net, input, target, options, progress);
-    if (m == "guided-backprop") return explain_with(GuidedBackprop{}, net, input, target, options, progress);
-    if (m == "deconvnet") return explain_with(Deconvnet{}, net, input, target, options, progress);
+    if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, input_index, target, options, progress);
+    if (m == "gradient-x-input") return explain_with(GradientTimesInput{}, net, input, input_index, target, options, progress);
+    if (m == "guided-backprop") return explain_with(GuidedBackprop{}, net, input, input_index, target, options, progress);
+    if (m == "deconvnet") return explain_with(Deconvnet{}, net, input, input_index, target, options, progress);
     if (m == "integrated-gradients")
         return explain_with(IntegratedGradients{.steps = options.steps, .batch_size = options.batch_size}, net, input,
-                            target, options, progress);
+                            input_index, target, options, progress);
     throw argument_error(detail::message(who, "--method must be vanilla, integrated-gradients, guided-backprop, ",
                                          "deconvnet or gradient-x-input, got '", m, "'"));
 }
@@ -371,7 +374,7 @@ int run(const Options& options) {
         const double probability = 1.0 / (scores.array() - scores[predicted]).exp().cast<double>().sum();
         const Index explained = options.target_class.value_or(predicted);
         const Index done_before = static_cast<Index>(i) * samples_per_input;
-        const Vector map = explain(net, input.values, explained, options,
+        const Vector map = explain(net, input.values, i, explained, options,
                                    [&](Index done, Index) { bar.update(done_before + done); });
         bar.update(done_before + samples_per_input);
 

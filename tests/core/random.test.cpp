@@ -48,3 +48,22 @@ TEST_CASE("neighbouring sample indices are uncorrelated", "[core][random]") {
     const double correlation = a.cast<double>().dot(b.cast<double>()) / 50000.0;
     CHECK(std::abs(correlation) < 0.02);  // ~4.5 standard errors
 }
+
+TEST_CASE("a noise stream of (seed, input, sample) is input 0's two-index stream or an independent one",
+          "[core][random]") {
+    Eigen::VectorXf two_index(64), input_zero(64), input_one(64), input_one_again(64), input_two(64);
+    NoiseStream(7, 3).fill_normal(two_index, 1.0);
+    NoiseStream(7, 0, 3).fill_normal(input_zero, 1.0);
+    NoiseStream(7, 1, 3).fill_normal(input_one, 1.0);
+    NoiseStream(7, 1, 3).fill_normal(input_one_again, 1.0);
+    NoiseStream(7, 2, 3).fill_normal(input_two, 1.0);
+    CHECK(input_zero == two_index);
+    CHECK(input_one == input_one_again);
+    CHECK(input_one != input_zero);
+    CHECK(input_two != input_one);
+    // Neighbouring inputs are uncorrelated, as neighbouring samples are.
+    Eigen::VectorXf a(50000), b(50000);
+    NoiseStream(0, 10, 0).fill_normal(a, 1.0);
+    NoiseStream(0, 11, 0).fill_normal(b, 1.0);
+    CHECK(std::abs(a.cast<double>().dot(b.cast<double>()) / 50000.0) < 0.02);
+}

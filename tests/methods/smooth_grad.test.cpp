@@ -103,12 +103,41 @@ TEST_CASE("a seed gives bit-identical maps whatever the batch size", "[methods][
     }
 }
 
-TEST_CASE("each column of a batch gets the map it would get alone", "[methods][smooth_grad]") {
+TEST_CASE("each column of a batch gets the map it would get alone as input first_input + j",
+          "[methods][smooth_grad]") {
     const auto model = relu_network();
     const Matrix batch = toy::fixed_matrix(6, 3, 10);
-    const SmoothGrad smooth{.samples = 9, .batch_size = 4};
+    const SmoothGrad smooth{.samples = 9, .batch_size = 4, .first_input = 20};
     const Matrix maps = smooth.attribute_batch(model, batch, Target(0).weights(3));
-    for (Index j = 0; j < 3; ++j) CHECK(maps.col(j) == smooth(model, batch.col(j), 0));
+    for (Index j = 0; j < 3; ++j) {
+        SmoothGrad alone = smooth;
+        alone.first_input = 20 + static_cast<std::uint64_t>(j);
+        CHECK(maps.col(j) == alone(model, batch.col(j), 0));
+    }
+    // A batch split in two, each part with its first global index, gives the same maps.
+    SmoothGrad tail = smooth;
+    tail.first_input = 21;
+    const Matrix tail_maps = tail.attribute_batch(model, batch.rightCols(2), Target(0).weights(3));
+    CHECK(tail_maps == maps.rightCols(2));
+}
+
+TEST_CASE("the images of a batch get independent noise", "[methods][smooth_grad]") {
+    // Two copies of one image in a batch: with noise keyed by (seed, sample) alone they got the same map.
+    const auto model = relu_network();
+    const Vector x = toy::fixed_matrix(6, 1, 10);
+    const Matrix twins = x.replicate(1, 2);
+    const Matrix maps = SmoothGrad{.samples = 5, .noise_level = 0.3}.attribute_batch(model, twins, Target(1).weights(3));
+    CHECK(maps.col(0) != maps.col(1));
+    // Their noise is the documented stream of each input: column 1 is input 1.
+    Vector expected = Vector::Zero(6);
+    const double sigma = 0.3 * (x.maxCoeff() - x.minCoeff());
+    for (int i = 0; i < 5; ++i) {
+        Vector noisy(6);
+        NoiseStream(0, 1, static_cast<std::uint64_t>(i)).fill_normal(noisy, sigma);
+        noisy += x;
+        expected += model.gradients(noisy, Target(1).weights(3)).col(0);
+    }
+    CHECK(maps.col(1).isApprox(expected / 5.0f, 1e-6f));
 }
 
 TEST_CASE("noise level is relative to the input's range", "[methods][smooth_grad]") {

@@ -15,7 +15,8 @@ Run at build time by CMake with Debian's PyTorch (nothing here is committed). Wr
                                        and maps of w^T scores: vanilla, gradient x input, guided backprop and
                                        deconvnet (by swapping the ReLUs for modules with those backward rules),
                                        integrated gradients for every quadrature rule, and SmoothGrad with
-                                       smoothgrad's noise (NoiseStream, ported below) for every aggregation
+                                       smoothgrad's noise (NoiseStream, ported below: column j of a
+                                       batch is input j) for every aggregation
   bad/...                              files the adapter must refuse with a clear error
   images/rgb_64.png, images/photo_90x120.png
                                        RGB test images for smoothgrad-explain (64x64, and one to --resize)
@@ -65,8 +66,10 @@ def _mix(z):
     return z ^ (z >> 31)
 
 
-def noise(seed, sample, count, sigma):
-    """NoiseStream(seed, sample).fill_normal: SplitMix64 uniforms in (0, 1], Box-Muller pairs, float32."""
+def noise(seed, input_index, sample, count, sigma):
+    """NoiseStream(seed, input_index, sample).fill_normal: SplitMix64 uniforms in (0, 1], Box-Muller pairs,
+    float32."""
+    seed ^= _mix((input_index * 0x9E3779B97F4A7C15) & MASK)
     state = _mix(_mix(seed) ^ ((sample * 0xD1B54A32D192ED03 + 0x632BE59BD9B4E019) & MASK))
 
     def uniform():
@@ -285,7 +288,7 @@ def expected_maps(model, inputs, weights, mean, std):
     for j in range(inputs.shape[0]):
         column = inputs[j].reshape(-1)
         sigma = SMOOTH["noise_level"] * float(np.float32(column.max()) - np.float32(column.min()))
-        batch = np.stack([(noise(SMOOTH["seed"], i, features, sigma) + column).reshape(inputs[j].shape)
+        batch = np.stack([(noise(SMOOTH["seed"], j, i, features, sigma) + column).reshape(inputs[j].shape)
                           for i in range(SMOOTH["samples"])])
         noisy_maps.append(gradients(model, batch, weights, mean, std)[0].astype(np.float64))
     maps = np.stack(noisy_maps)  # [B, samples, H, W, C]

@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 /// @file
-/// Seeded Gaussian noise whose sample i is a pure function of (seed, i).
+/// Seeded Gaussian noise whose sample i of input k is a pure function of (seed, k, i).
 ///
 /// `std::normal_distribution` differs between standard libraries and the state of a shared engine
 /// depends on the order of calls, so neither gives maps that are identical across batch sizes, thread
 /// counts and platforms. The sampler here is documented instead: SplitMix64 (Steele, Lea & Flood 2014)
-/// keyed by (seed, sample index, stream position) gives uniform 53-bit doubles, and the Box-Muller
-/// transform turns each pair into two standard normals.
+/// keyed by (seed, input index, sample index, stream position) gives uniform 53-bit doubles, and the
+/// Box-Muller transform turns each pair into two standard normals.
 
 #include <cmath>
 #include <cstdint>
@@ -18,11 +18,19 @@
 
 namespace smoothgrad {
 
-/// A stream of uniform and normal numbers for one (seed, sample index) pair.
+/// A stream of uniform and normal numbers for one (seed, input index, sample index).
 class NoiseStream {
 public:
+    /// The stream of sample `sample_index`: the state is mix(mix(seed) ^ (sample_index * C1 + C2)), with
+    /// mix the SplitMix64 finalizer.
     NoiseStream(std::uint64_t seed, std::uint64_t sample_index) noexcept
         : state_(mix(mix(seed) ^ (sample_index * 0xD1B54A32D192ED03ULL + 0x632BE59BD9B4E019ULL))) {}
+
+    /// The stream of sample `sample_index` of input `input_index` (an image of a batch or a data set), so
+    /// that different inputs get independent noise: the two-index stream of seed ^ mix(input_index * C3).
+    /// mix(0) is 0, so input 0's streams are the two-index ones.
+    NoiseStream(std::uint64_t seed, std::uint64_t input_index, std::uint64_t sample_index) noexcept
+        : NoiseStream(seed ^ mix(input_index * 0x9E3779B97F4A7C15ULL), sample_index) {}
 
     /// The next 64 random bits (SplitMix64).
     [[nodiscard]] std::uint64_t next_bits() noexcept {

@@ -37,9 +37,11 @@ using ProgressCallback = std::function<void(Index done, Index total)>;
 ///     Vector map = smooth(model, image, label);
 ///     SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}};   // the paper's Fig. 7
 ///
-/// The noise of sample i is a pure function of (seed, i) (see NoiseStream) and samples are combined in
-/// the order of i, so a seed gives bit-identical maps whatever the batch size, for any model whose result
-/// for a column does not depend on the other columns of its batch. (Eigen's matrix products can round
+/// The noise of sample i of the batch's column j is a pure function of (seed, first_input + j, i) (see
+/// NoiseStream), so different images get independent noise, and samples are combined in the order of i:
+/// a seed gives bit-identical maps whatever the batch size, for any model whose result for a column does
+/// not depend on the other columns of its batch. To explain a data set image by image with independent
+/// noise, set first_input to each image's index (or explain it in batches with their first index). (Eigen's matrix products can round
 /// differently for different batch widths; such a model gives maps that agree to rounding instead.)
 template <class Method = VanillaGradient>
 struct SmoothGrad {
@@ -61,6 +63,10 @@ struct SmoothGrad {
     int batch_size = 50;
     /// The seed of the noise.
     std::uint64_t seed = 0;
+    /// The input index of the batch's first column: column j's noise is keyed by (seed, first_input + j,
+    /// sample). A data set explained in pieces passes each piece's global index, so every image keeps its
+    /// own noise whatever the pieces.
+    std::uint64_t first_input = 0;
     /// Called after every batch of noisy samples, when set.
     ProgressCallback progress = nullptr;
     /// Threads that draw the noise of a batch (0: one per hardware thread). The maps do not depend on
@@ -96,7 +102,9 @@ struct SmoothGrad {
                 const Index workers = detail::worker_count(threads, count);
                 detail::run_workers(workers, [&](Index worker) {
                     for (Index p = worker; p < count; p += workers) {
-                        NoiseStream(seed, static_cast<std::uint64_t>(start + p)).fill_normal(noisy.col(p), sigma);
+                        NoiseStream(seed, first_input + static_cast<std::uint64_t>(j),
+                                    static_cast<std::uint64_t>(start + p))
+                            .fill_normal(noisy.col(p), sigma);
                         noisy.col(p) += inputs.col(j);
                     }
                 });
