@@ -80,6 +80,32 @@ TEST_CASE("on a linear model every rule gives exactly (x - x') * w", "[methods][
     }
 }
 
+TEST_CASE("many steps keep a linear model's exact answer: the path sum runs in double",
+          "[methods][integrated_gradients]") {
+    // On S = w^T x every gradient is w, so any rule gives (x - x') * w up to rounding. Summed in float, the
+    // rounding grew with the steps: 7.5e-6 relative at 1 000 steps, 7.5e-5 at 10 000, 3.7e-4 at 50 000.
+    const toy::LinearModel model{toy::fixed_matrix(3, 6, 21)};
+    const Vector x = toy::fixed_matrix(6, 1, 22);
+    const Vector exact = x.cwiseProduct(model.weights.row(1).transpose());
+    for (const int steps : {1000, 20000}) {
+        for (const auto rule : {IntegrationRule::riemann_middle, IntegrationRule::trapezoid}) {
+            const Vector map = IntegratedGradients{.steps = steps, .rule = rule, .batch_size = 4096}(model, x, 1);
+            const double error = (map - exact).cwiseAbs().maxCoeff() / exact.cwiseAbs().maxCoeff();
+            INFO(steps << " steps: relative error " << error);
+            CHECK(error < 1e-6);
+        }
+    }
+}
+
+TEST_CASE("the quadrature of a rule and a step count is computed once and kept", "[methods][integrated_gradients]") {
+    const PathQuadrature& first = cached_path_quadrature(IntegrationRule::gauss_legendre, 300);
+    const PathQuadrature& again = cached_path_quadrature(IntegrationRule::gauss_legendre, 300);
+    CHECK(&first == &again);
+    CHECK(first.alphas == path_quadrature(IntegrationRule::gauss_legendre, 300).alphas);
+    CHECK(&cached_path_quadrature(IntegrationRule::trapezoid, 300) != &first);
+    CHECK_THROWS_AS(cached_path_quadrature(IntegrationRule::trapezoid, 1), argument_error);
+}
+
 TEST_CASE("on x^T A x the Riemann sums miss S/m and the others are exact", "[methods][integrated_gradients]") {
     // From a zero baseline the integrand along the path is 2 alpha x^T A x, linear in alpha: midpoint,
     // trapezoid and Gauss-Legendre are exact, the left sum gives S (1 - 1/m) and the right one S (1 + 1/m).

@@ -7,9 +7,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <numbers>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "smoothgrad/core/concepts.hpp"
@@ -87,6 +91,18 @@ struct PathQuadrature {
     return q;
 }
 
+/// path_quadrature(rule, steps), computed once per process for each (rule, steps) and kept: Gauss-Legendre
+/// nodes cost O(steps^2), and SmoothGrad calls integrated gradients once per batch of noisy samples.
+/// Thread-safe; the reference stays valid for the life of the process.
+[[nodiscard]] inline const PathQuadrature& cached_path_quadrature(IntegrationRule rule, int steps) {
+    static std::mutex mutex;
+    static std::map<std::pair<IntegrationRule, int>, std::unique_ptr<const PathQuadrature>> cache;
+    const std::scoped_lock lock(mutex);
+    auto& entry = cache[{rule, steps}];
+    if (!entry) entry = std::make_unique<const PathQuadrature>(path_quadrature(rule, steps));
+    return *entry;
+}
+
 /// Integrated gradients and what they promise to add up to.
 struct IntegratedGradientsResult {
     Vector attribution;
@@ -116,12 +132,13 @@ struct IntegratedGradients {
     [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
         detail::check_call(model, inputs, output_weights, name);
         detail::require(batch_size >= 1, name, "batch_size must be >= 1, got ", batch_size);
-        const PathQuadrature quadrature = path_quadrature(rule, steps);
-        const Matrix baselines = baseline_for(inputs);
+        check_baseline(inputs.rows());
+        const PathQuadrature& quadrature = cached_path_quadrature(rule, steps);
 
-        // All (input j, step k) pairs in order j-major, evaluated in chunks of batch_size path points.
+        // All (input j, step k) pairs in order j-major, evaluated in chunks of batch_size path points. The
+        // weighted sum runs in double: in float, rounding alone grew to 1e-4 of the answer at 10 000 steps.
         const Index total = inputs.cols() * steps;
-        Matrix average_gradients = Matrix::Zero(inputs.rows(), inputs.cols());
+        Eigen::MatrixXd average_gradients = Eigen::MatrixXd::Zero(inputs.rows(), inputs.cols());
         Matrix path(inputs.rows(), std::min<Index>(batch_size, total));
         for (Index start = 0; start < total; start += batch_size) {
             const Index count = std::min<Index>(batch_size, total - start);
@@ -129,17 +146,19 @@ struct IntegratedGradients {
             for (Index p = 0; p < count; ++p) {
                 const Index j = (start + p) / steps, k = (start + p) % steps;
                 const auto alpha = static_cast<float>(quadrature.alphas[static_cast<std::size_t>(k)]);
-                path.col(p) = baselines.col(j) + alpha * (inputs.col(j) - baselines.col(j));
+                if (baseline) path.col(p) = *baseline + alpha * (inputs.col(j) - *baseline);
+                else path.col(p) = alpha * inputs.col(j);
             }
             Matrix gradients = model.gradients(path, output_weights);
             detail::check_gradients(gradients, path, name);
             for (Index p = 0; p < count; ++p) {
                 const Index j = (start + p) / steps, k = (start + p) % steps;
-                average_gradients.col(j) +=
-                    static_cast<float>(quadrature.weights[static_cast<std::size_t>(k)]) * gradients.col(p);
+                average_gradients.col(j) += quadrature.weights[static_cast<std::size_t>(k)] * gradients.col(p).cast<double>();
             }
         }
-        return (inputs - baselines).cwiseProduct(average_gradients);
+        Eigen::MatrixXd difference = inputs.cast<double>();
+        if (baseline) difference.colwise() -= baseline->cast<double>();
+        return difference.cwiseProduct(average_gradients).cast<float>();
     }
 
     template <DifferentiableModel M>
@@ -156,7 +175,9 @@ struct IntegratedGradients {
         IntegratedGradientsResult result;
         result.attribution = attribute_batch(model, input, weights).col(0);
         Matrix endpoints(input.size(), 2);
-        endpoints << input, baseline_for(input);
+        endpoints.col(0) = input;
+        if (baseline) endpoints.col(1) = *baseline;
+        else endpoints.col(1).setZero();
         const Matrix scores = model.scores(endpoints);
         detail::check_scores(model, scores, 2, name);
         const Eigen::VectorXd target_scores = (weights.transpose() * scores).transpose().cast<double>();
@@ -166,13 +187,12 @@ struct IntegratedGradients {
     }
 
 private:
-    /// The baseline repeated for every column of `inputs`, after checking it fits them.
-    [[nodiscard]] Matrix baseline_for(const Matrix& inputs) const {
-        if (!baseline) return Matrix::Zero(inputs.rows(), inputs.cols());
-        detail::require<shape_error>(baseline->size() == inputs.rows(), name, "baseline has ", baseline->size(),
-                                     " values, the input has ", inputs.rows());
+    /// Throws unless the baseline, if one is set, fits inputs of `features` values and is finite.
+    void check_baseline(Index features) const {
+        if (!baseline) return;
+        detail::require<shape_error>(baseline->size() == features, name, "baseline has ", baseline->size(),
+                                     " values, the input has ", features);
         detail::require<numeric_error>(baseline->allFinite(), name, "baseline contains NaN or Inf");
-        return baseline->replicate(1, inputs.cols());
     }
 };
 
