@@ -88,6 +88,32 @@ TEST_CASE("a constant map normalizes to zeros", "[visualization][normalize]") {
     CHECK(normalize_unit(Vector::Zero(4)).allFinite());
 }
 
+TEST_CASE("a sparse map is scaled by its maximum where the percentile does not separate its values",
+          "[visualization][normalize]") {
+    // 1000 values, 9 of them non-zero: the 99th percentile is 0, the minimum. The map used to come out black.
+    Vector sparse = Vector::Zero(1000);
+    for (Index k = 0; k < 9; ++k) sparse[100 * k + 7] = static_cast<float>(k + 1);
+    REQUIRE(percentile(sparse, 99.0) == 0.0);
+    const Vector unit = normalize_unit(sparse);
+    CHECK(unit.maxCoeff() == 1.0f);
+    CHECK(unit[807] == 1.0f);
+    CHECK(unit[7] == Approx(1.0 / 9.0));
+    CHECK((unit.array() == 0.0f).count() == 991);
+    const Vector negative_sparse = -sparse;
+    const Vector signed_map = normalize_signed(negative_sparse);
+    CHECK(signed_map.minCoeff() == -1.0f);
+    CHECK(signed_map[7] == Approx(-1.0 / 9.0));
+    // The shared versions too.
+    const auto shared = normalize_unit_shared({sparse, Vector::Zero(10)});
+    CHECK(shared[0].maxCoeff() == 1.0f);
+    CHECK(normalize_signed_shared({negative_sparse})[0].minCoeff() == -1.0f);
+    // Mostly tied at a non-zero value, with a few below: the minimum is below the percentile, nothing changes.
+    Vector tied = Vector::Constant(100, 2.0f);
+    tied[0] = 1.0f;
+    CHECK(normalize_unit(tied)[5] == 1.0f);
+    CHECK(normalize_unit(tied)[0] == 0.0f);
+}
+
 TEST_CASE("normalize_signed divides by the percentile of |x| and keeps the sign", "[visualization][normalize]") {
     // |x| = {2, 1, 0, 4}; 100th percentile 4.
     const Vector map = values({-2.0f, 1.0f, 0.0f, 4.0f});

@@ -77,16 +77,23 @@ inline void check_map(const Vector& values, std::string_view who) {
     return (map.cast<double>().array() / span).cwiseMax(-1.0).cwiseMin(1.0).matrix().cast<float>();
 }
 
-/// The unit scale (min, percentile) of `values`, which it reorders.
+/// The unit scale (min, percentile) of `values`, which it reorders. Where the percentile does not rise above
+/// the minimum (a sparse map: 9 non-zeros among 1000 values put the 99th percentile at 0) the maximum is the
+/// top instead, so that only a constant map comes out all zeros.
 [[nodiscard]] inline std::pair<double, double> unit_limits(std::vector<float>& values, double clip_percentile) {
-    const double low = *std::min_element(values.begin(), values.end());
-    return {low, percentile_in_place(values, clip_percentile)};
+    const auto [min, max] = std::minmax_element(values.begin(), values.end());
+    const double low = *min, highest = *max;
+    const double high = percentile_in_place(values, clip_percentile);
+    return {low, high > low ? high : highest};
 }
 
-/// The signed scale (percentile of |x|) of `values`, which it overwrites.
+/// The signed scale (percentile of |x|) of `values`, which it overwrites; the largest |x| where the
+/// percentile is 0 (a sparse map), so that only a map of zeros comes out all zeros.
 [[nodiscard]] inline double signed_span(std::vector<float>& values, double clip_percentile) {
     for (float& v : values) v = std::abs(v);
-    return percentile_in_place(values, clip_percentile);
+    const double largest = *std::max_element(values.begin(), values.end());
+    const double span = percentile_in_place(values, clip_percentile);
+    return span > 0.0 ? span : largest;
 }
 
 }  // namespace detail
@@ -104,8 +111,9 @@ inline void check_map(const Vector& values, std::string_view who) {
 }
 
 /// Scales a map to [0, 1]: (x - min) / (percentile - min), clipped; PAIR saliency's
-/// `VisualizeImageGrayscale` without its channel sum (reduce_channels does that). A constant map gives
-/// all zeros.
+/// `VisualizeImageGrayscale` without its channel sum (reduce_channels does that). Where the percentile
+/// equals the minimum (a map that is mostly one value) the maximum takes its place; only a constant map
+/// gives all zeros.
 ///
 ///     Vector shown = normalize_unit(reduce_channels(map, shape).pixels, {.clip_percentile = 99});
 [[nodiscard]] inline Vector normalize_unit(const Vector& map, const NormalizeParams& params = {}) {
@@ -117,8 +125,8 @@ inline void check_map(const Vector& values, std::string_view who) {
     return detail::scale_unit(map, low, high);
 }
 
-/// Scales a signed map to [-1, 1]: x / span, clipped, where span is the percentile of |x|; the sign is
-/// kept and 0 stays 0. A map of zeros gives zeros.
+/// Scales a signed map to [-1, 1]: x / span, clipped, where span is the percentile of |x| (the largest
+/// |x| where that percentile is 0); the sign is kept and 0 stays 0. Only a map of zeros gives zeros.
 [[nodiscard]] inline Vector normalize_signed(const Vector& map, const NormalizeParams& params = {}) {
     constexpr std::string_view who = "normalize_signed";
     detail::check_percentile(params.clip_percentile, who, "clip_percentile");
