@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+
 using namespace smoothgrad;
 
 TEST_CASE("a class index becomes a one-hot weighting", "[core][target]") {
@@ -41,4 +44,15 @@ TEST_CASE("targets that do not fit the model are refused", "[core][target][error
     nan_weights[1] = std::nanf("");
     CHECK_THROWS_AS(Target(nan_weights).weights(2), numeric_error);
     CHECK_THROWS_AS(Target::difference(0, 5, 4), argument_error);
+}
+
+TEST_CASE("a class index is an integer, and a difference needs two classes", "[core][target][errors]") {
+    // Any integer type but bool; 2.9 and true do not convert (see tests/static/concepts.static.cpp).
+    CHECK(*Target(std::size_t{3}).class_index() == 3);
+    CHECK(*Target(short{1}).class_index() == 1);
+    CHECK_THROWS_MATCHES(Target(std::numeric_limits<std::uint64_t>::max()), argument_error,
+                         Catch::Matchers::Message("Target: class index 18446744073709551615 does not fit an Index"));
+    CHECK_THROWS_MATCHES(Target::difference(2, 2, 4), argument_error,
+                         Catch::Matchers::Message(
+                             "Target::difference: classes a and b must differ, got 2 twice (the score would be 0)"));
 }

@@ -54,4 +54,10 @@ static_assert(GuidedBackpropModel<GuidedFunctionModel>);
 static_assert(std::is_aggregate_v<IntegratedGradients> && std::is_aggregate_v<SmoothGrad<>>);
 static_assert(std::is_same_v<decltype(SmoothGrad{.method = IntegratedGradients{}}), SmoothGrad<IntegratedGradients>>);
 static_assert(std::is_same_v<decltype(SmoothGrad{}), SmoothGrad<VanillaGradient>>);
+
+// A class index is an integer: 2.9 or true as a target does not compile (it used to explain class 2 or 1).
+static_assert(std::is_convertible_v<int, Target> && std::is_convertible_v<std::size_t, Target>);
+static_assert(!std::is_convertible_v<double, Target>, "a floating-point class index does not convert");
+static_assert(!std::is_convertible_v<bool, Target>, "bool does not convert");
+static_assert(!std::is_constructible_v<Target, double> && !std::is_constructible_v<Target, bool>);
 }  // namespace

@@ -6,6 +6,7 @@
 /// that "logit of cat minus logit of dog" is a target too.
 
 #include <cmath>
+#include <concepts>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -21,8 +22,12 @@ namespace smoothgrad {
 ///     explain(model, x, Target::difference(3, 5, classes));   // logit 3 minus logit 5
 class Target {
 public:
-    /// The score of one class.
-    Target(Index class_index) : value_(class_index) {}  // NOLINT: implicit on purpose, `method(m, x, 3)`
+    /// The score of one class: any integer type but bool, so that `method(m, x, 3)` works and neither
+    /// `method(m, x, 2.9)` nor `method(m, x, true)` compiles.
+    template <std::integral Integer>
+        requires(!std::same_as<Integer, bool>)
+    Target(Integer class_index)  // NOLINT: implicit on purpose
+        : value_(checked_index(class_index)) {}
     /// The score w^T scores; w needs one weight per class.
     Target(Vector output_weights) : value_(std::move(output_weights)) {}  // NOLINT
 
@@ -31,6 +36,7 @@ public:
         constexpr std::string_view who = "Target::difference";
         detail::require(a >= 0 && a < num_classes, who, "class a must be in [0, ", num_classes, "), got ", a);
         detail::require(b >= 0 && b < num_classes, who, "class b must be in [0, ", num_classes, "), got ", b);
+        detail::require(a != b, who, "classes a and b must differ, got ", a, " twice (the score would be 0)");
         Vector w = Vector::Zero(num_classes);
         w[a] += 1.0f;
         w[b] -= 1.0f;
@@ -57,6 +63,13 @@ public:
     [[nodiscard]] const Index* class_index() const noexcept { return std::get_if<Index>(&value_); }
 
 private:
+    template <class Integer>
+    static Index checked_index(Integer class_index) {
+        detail::require(std::in_range<Index>(class_index), "Target", "class index ", class_index,
+                        " does not fit an Index");
+        return static_cast<Index>(class_index);
+    }
+
     std::variant<Index, Vector> value_;
 };
 
