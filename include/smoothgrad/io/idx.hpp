@@ -157,14 +157,14 @@ struct IdxContent {
         const std::uint64_t size = (std::uint64_t{b[0]} << 24) | (std::uint64_t{b[1]} << 16) |
                                    (std::uint64_t{b[2]} << 8) | std::uint64_t{b[3]};
         content.header_dims.push_back(static_cast<std::size_t>(size));
+        // A zero size would leave items without data (5 x 0 x 28 read as 0 x 0 x 28, beside 5 labels).
+        require<format_error>(size > 0, who, where, ": dimension ", d, " has size 0");
         // Check before multiplying, so a product that would overflow is caught too.
-        require<format_error>(size == 0 || elements <= idx_max_elements / size, who, where, ": size ", size,
+        require<format_error>(elements <= idx_max_elements / size, who, where, ": size ", size,
                               " of dimension ", d, " makes more than idx_max_elements = ", idx_max_elements,
                               " elements");
         elements *= size;
     }
-    if (elements == 0) return content;
-
     const std::size_t item_size = static_cast<std::size_t>(elements) / content.header_dims[0];
     content.items_read = params.limit == 0 ? content.header_dims[0] : std::min(params.limit, content.header_dims[0]);
     const std::size_t wanted = content.items_read * item_size;
@@ -195,7 +195,7 @@ struct IdxContent {
 ///     IdxArray labels = read_idx("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz");
 ///
 /// Throws io_error if the file cannot be opened or read, and format_error (naming the file and the value)
-/// for a bad magic number, a type other than 0x08, 0 or more than 3 dimensions, more than
+/// for a bad magic number, a type other than 0x08, 0 or more than 3 dimensions, a size of 0, more than
 /// `idx_max_elements` elements, data shorter or longer than the sizes say, or a corrupt gzip stream.
 [[nodiscard]] inline IdxArray read_idx(const std::filesystem::path& path, const IdxReadParams& params = {}) {
     detail::IdxContent content = detail::read_idx_content(path, params, "read_idx");
@@ -266,9 +266,10 @@ struct Dataset {
                                   images.header_dims.size());
     detail::require<format_error>(labels.header_dims.size() == 1, who, "'", labels_path.string(),
                                   "': labels need 1 dimension, got ", labels.header_dims.size());
-    detail::require<format_error>(images.header_dims[0] == labels.header_dims[0], who, "'", images_path.string(),
-                                  "' holds ", images.header_dims[0], " images but '", labels_path.string(),
-                                  "' holds ", labels.header_dims[0], " labels");
+    detail::require<format_error>(images.header_dims[0] == labels.header_dims[0] &&
+                                      images.items_read == labels.items_read,
+                                  who, "'", images_path.string(), "' holds ", images.header_dims[0], " images but '",
+                                  labels_path.string(), "' holds ", labels.header_dims[0], " labels");
 
     Dataset dataset;
     dataset.shape = ImageShape{.height = static_cast<Index>(images.header_dims[1]),
