@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include <vector>
 
 using namespace smoothgrad;
@@ -81,4 +83,18 @@ TEST_CASE("make_grid rejects mismatched cells and bad parameters", "[visualizati
     CHECK_THROWS_AS(make_grid({a}, {.padding = -1}), argument_error);
     CHECK_THROWS_AS(make_grid({a}, {.cell_scale = 0}), argument_error);
     CHECK_THROWS_AS(make_grid({a}, {.background = 2.0f}), argument_error);
+}
+
+TEST_CASE("make_grid refuses sizes that overflow or would not fit in memory", "[visualization][grid][errors]") {
+    const Image a = gray_cell(0, 1);
+    // cell_scale 2^31 used to wrap the grid's size to 0 and write out of bounds.
+    CHECK_THROWS_AS(make_grid({a}, {.cell_scale = Index{1} << 31}), shape_error);
+    CHECK_THROWS_AS(make_grid({a}, {.cell_scale = Index{1} << 62}), shape_error);
+    CHECK_THROWS_WITH(make_grid({a}, {.cell_scale = Index{1} << 62}), Catch::Contains("make_grid: the size"));
+    CHECK_THROWS_AS(make_grid({a}, {.padding = std::numeric_limits<Index>::max()}), shape_error);
+    // No overflow, but 3 * (2^20)^2 values: refused before allocating.
+    CHECK_THROWS_WITH(make_grid({a}, {.padding = 0, .cell_scale = Index{1} << 20}),
+                      Catch::Contains("more than 2147483648 values"));
+    // A shape whose product wraps to the vector's size is refused too.
+    CHECK_THROWS_AS(make_grid({Image{Vector::Zero(8), {(Index{1} << 61) + 1, 8, 1}}}), shape_error);
 }

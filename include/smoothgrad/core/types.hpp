@@ -19,14 +19,38 @@ using Vector = Eigen::VectorXf;
 /// A batch: one sample per column (features x batch), or scores (classes x batch).
 using Matrix = Eigen::MatrixXf;
 
+namespace detail {
+
+/// a * b, or shape_error from `who` when the product overflows an Index (sizes from hostile files and
+/// parameters must not wrap around to small numbers that pass a size check).
+[[nodiscard]] constexpr Index checked_multiply(Index a, Index b, std::string_view who) {
+    Index product = 0;
+    if (__builtin_mul_overflow(a, b, &product))
+        throw shape_error(message(who, "the size ", a, " x ", b, " overflows an Index"));
+    return product;
+}
+
+/// a + b, or shape_error from `who` when the sum overflows an Index.
+[[nodiscard]] constexpr Index checked_add(Index a, Index b, std::string_view who) {
+    Index sum = 0;
+    if (__builtin_add_overflow(a, b, &sum)) throw shape_error(message(who, "the size ", a, " + ", b, " overflows an Index"));
+    return sum;
+}
+
+}  // namespace detail
+
 /// Height, width and channels of an HWC image; the element (y, x, c) is at (y * width + x) * channels + c.
 struct ImageShape {
     Index height = 0;
     Index width = 0;
     Index channels = 1;
 
-    [[nodiscard]] constexpr Index size() const noexcept { return height * width * channels; }
-    [[nodiscard]] constexpr Index pixels() const noexcept { return height * width; }
+    /// height * width * channels; shape_error when the product overflows an Index.
+    [[nodiscard]] constexpr Index size() const {
+        return detail::checked_multiply(pixels(), channels, "ImageShape");
+    }
+    /// height * width; shape_error when the product overflows an Index.
+    [[nodiscard]] constexpr Index pixels() const { return detail::checked_multiply(height, width, "ImageShape"); }
     [[nodiscard]] constexpr Index offset(Index y, Index x, Index c = 0) const noexcept {
         return (y * width + x) * channels + c;
     }
@@ -48,8 +72,9 @@ namespace detail {
 inline void check_shape(const Vector& values, const ImageShape& shape, std::string_view who) {
     require<shape_error>(shape.height > 0 && shape.width > 0 && shape.channels > 0, who,
                          "image shape must be positive, got ", shape);
-    require<shape_error>(values.size() == shape.size(), who, "image shape ", shape, " needs ",
-                         shape.size(), " values, got ", values.size());
+    const Index size = checked_multiply(checked_multiply(shape.height, shape.width, who), shape.channels, who);
+    require<shape_error>(values.size() == size, who, "image shape ", shape, " needs ", size, " values, got ",
+                         values.size());
 }
 
 }  // namespace detail

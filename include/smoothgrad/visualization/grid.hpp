@@ -15,6 +15,9 @@
 
 namespace smoothgrad {
 
+/// The most values a grid may have (2^31, 8 GiB of floats): larger ones are refused before allocation.
+inline constexpr Index max_grid_values = Index{1} << 31;
+
 /// The layout of make_grid.
 struct GridParams {
     /// Cells per row; 0 puts all cells in one row.
@@ -57,9 +60,15 @@ struct GridParams {
     const auto count = static_cast<Index>(cells.size());
     const Index columns = params.columns == 0 ? count : std::min(params.columns, count);
     const Index rows = (count + columns - 1) / columns;
-    const Index cell_height = first.height * params.cell_scale, cell_width = first.width * params.cell_scale;
-    const ImageShape shape{rows * (cell_height + params.padding) + params.padding,
-                           columns * (cell_width + params.padding) + params.padding, 3};
+    // Every product and sum checked: a cell_scale of 2^31 used to wrap the grid's size to 0.
+    const auto multiply = [&](Index a, Index b) { return detail::checked_multiply(a, b, who); };
+    const auto add = [&](Index a, Index b) { return detail::checked_add(a, b, who); };
+    const Index cell_height = multiply(first.height, params.cell_scale);
+    const Index cell_width = multiply(first.width, params.cell_scale);
+    const ImageShape shape{add(multiply(rows, add(cell_height, params.padding)), params.padding),
+                           add(multiply(columns, add(cell_width, params.padding)), params.padding), 3};
+    detail::require<shape_error>(shape.size() <= max_grid_values, who, "the grid would be ", shape, ", more than ",
+                                 max_grid_values, " values");
     Image grid{Vector::Constant(shape.size(), params.background), shape};
     for (Index k = 0; k < count; ++k) {
         const Image& cell = cells[static_cast<std::size_t>(k)];
