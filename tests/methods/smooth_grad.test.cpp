@@ -197,6 +197,8 @@ TEST_CASE("SmoothGrad refuses bad parameters with a clear message", "[methods][s
                          Message("smooth_grad: input has 5 values, the model expects 6"));
     CHECK_THROWS_AS(SmoothGrad{}(model, Vector(), 0), shape_error);
     CHECK_THROWS_AS(SmoothGrad{}(model, x, 3), argument_error);
+    // The message names SmoothGrad's column and sample range, and the inner method's finding.
     CHECK_THROWS_MATCHES(SmoothGrad{.samples = 4}(toy::NanGradientModel{}, Vector::Ones(3), 0), numeric_error,
-                         Message("vanilla_gradient: the model returned NaN or Inf gradients"));
+                         Message("smooth_grad: column 0, noisy samples [0, 4): vanilla_gradient: the model returned "
+                                 "NaN or Inf gradients"));
 }

@@ -60,5 +60,7 @@ TEST_CASE("statistics refuse too few values, NaN and mismatched samples", "[metr
     CHECK_THROWS_AS(metrics::mean_confidence_interval(nan), numeric_error);
     CHECK_THROWS_WITH(metrics::paired_difference(two, three), Contains("differ in size: 2 and 3"));
     CHECK_THROWS_AS(metrics::paired_difference(nan, two), numeric_error);
-    CHECK_THROWS_WITH(metrics::paired_difference(nan, two), Contains("paired_difference"));
+    CHECK_THROWS_WITH(metrics::paired_difference(nan, two), Contains("paired_difference: item 1 is not finite: a = nan"));
+    const std::vector<double> inf_at_2{1.0, 2.0, std::numeric_limits<double>::infinity()};
+    CHECK_THROWS_WITH(metrics::paired_difference(three, inf_at_2), Contains("item 2 is not finite: a = 3, b = inf"));
 }

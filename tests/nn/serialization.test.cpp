@@ -9,6 +9,7 @@
 
 #include "smoothgrad/methods/guided_backprop.hpp"
 #include "smoothgrad/methods/vanilla_gradient.hpp"
+#include "../support/files.hpp"
 
 using namespace smoothgrad;
 
@@ -116,4 +117,16 @@ TEST_CASE("weights that do not fit the spec are refused by name", "[nn][serializ
     CHECK_THROWS_AS(nn::load_network(good, {.spec = "input 8x8x1; conv 3x3x4 same; relu; flatten; dense 5"}),
                     format_error);
     CHECK_THROWS_AS(nn::load_network(data_dir / "no_such_file.safetensors"), io_error);
+
+    // A bad spec in the file names the file and where the spec came from, then the parser's finding.
+    const test_support::TempDir dir("serialization-bad-spec");
+    auto bad_spec = good;
+    bad_spec.metadata["spec"] = "input 8x8x1; reluu; flatten; dense 5";
+    write_safetensors(dir / "bad_spec.safetensors", bad_spec);
+    CHECK_THROWS_AS(nn::load_network(dir / "bad_spec.safetensors"), format_error);
+    CHECK_THROWS_WITH(nn::load_network(dir / "bad_spec.safetensors"),
+                      Contains("load_network(" + (dir / "bad_spec.safetensors").string() + "): the file's \"spec\" metadata: ") &&
+                          Contains("parse_spec: ") && Contains("reluu"));
+    CHECK_THROWS_WITH(nn::load_network(good, {.spec = "input 8x8x1; reluu"}),
+                      Contains("load_network: LoadNetworkParams::spec: parse_spec: "));
 }

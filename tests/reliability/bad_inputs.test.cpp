@@ -206,7 +206,8 @@ TEST_CASE("bad arguments to the methods are refused by type and message", "[reli
         CHECK_THROWS_MATCHES(VanillaGradient{}(nan_model, Vector::Ones(3), 0), numeric_error,
                              Message("vanilla_gradient: the model returned NaN or Inf gradients"));
         CHECK_THROWS_MATCHES(SmoothGrad{.samples = 4}(nan_model, Vector::Ones(3), 0), numeric_error,
-                             Message("vanilla_gradient: the model returned NaN or Inf gradients"));
+                             Message("smooth_grad: column 0, noisy samples [0, 4): vanilla_gradient: the model "
+                                     "returned NaN or Inf gradients"));
         CHECK_THROWS_MATCHES(IntegratedGradients{.steps = 4}(nan_model, Vector::Ones(3), 0), numeric_error,
                              Message("integrated_gradients: the model returned NaN or Inf gradients"));
         // NaN in a few noisy samples only: still reported, never diluted into the mean.
@@ -219,7 +220,10 @@ TEST_CASE("bad arguments to the methods are refused by type and message", "[reli
                 return g;
             });
         const SmoothGrad noisy{.samples = 200, .noise_stddev = 0.5};
-        CHECK_THROWS_MATCHES(noisy(sometimes_nan, Vector::Ones(2), 0), numeric_error, Message("vanilla_gradient: the model returned NaN or Inf gradients"));
+        CHECK_THROWS_WITH(noisy(sometimes_nan, Vector::Ones(2), 0),
+                          Catch::Matchers::StartsWith("smooth_grad: column 0, noisy samples [") &&
+                              Catch::Matchers::EndsWith("): vanilla_gradient: the model returned NaN or Inf gradients"));
+        CHECK_THROWS_AS(noisy(sometimes_nan, Vector::Ones(2), 0), numeric_error);
         // A model whose gradients have the wrong shape.
         const auto wrong_shape = make_model(
             2, 1, [](const Matrix& in) { return Matrix::Zero(1, in.cols()); },
@@ -393,19 +397,19 @@ TEST_CASE("malformed safetensors files are refused before anything is allocated"
         // The architecture comes from the file too: its sizes are bounded before any weight is allocated.
         const SafetensorsFile dense{.metadata = {{"spec", "input 16777216; dense 16777216"}}};
         CHECK_THROWS_MATCHES(nn::load_network(dense), format_error,
-                             Message("parse_spec: the weight in 'dense 16777216' has more than max_spec_values = "
+                             Message("load_network: the file's \"spec\" metadata: parse_spec: the weight in 'dense 16777216' has more than max_spec_values = "
                                      "268435456 values"));
         const SafetensorsFile input{.metadata = {{"spec", "input 16777216x16777216x16777216; flatten"}}};
         CHECK_THROWS_MATCHES(nn::load_network(input), format_error,
-                             Message("parse_spec: the input in 'input 16777216x16777216x16777216' has more than "
+                             Message("load_network: the file's \"spec\" metadata: parse_spec: the input in 'input 16777216x16777216x16777216' has more than "
                                      "max_spec_values = 268435456 values"));
         const SafetensorsFile conv{.metadata = {{"spec", "input 65536x65536x1; conv 1x1x16 same"}}};
         CHECK_THROWS_MATCHES(nn::load_network(conv), format_error,
-                             Message("parse_spec: the input in 'input 65536x65536x1' has more than "
+                             Message("load_network: the file's \"spec\" metadata: parse_spec: the input in 'input 65536x65536x1' has more than "
                                      "max_spec_values = 268435456 values"));
         const SafetensorsFile wide{.metadata = {{"spec", "input 4096x4096x1; conv 1x1x64 same"}}};
         CHECK_THROWS_MATCHES(nn::load_network(wide), format_error,
-                             Message("parse_spec: the output in 'conv 1x1x64 same' has more than "
+                             Message("load_network: the file's \"spec\" metadata: parse_spec: the output in 'conv 1x1x64 same' has more than "
                                      "max_spec_values = 268435456 values"));
     }
 }

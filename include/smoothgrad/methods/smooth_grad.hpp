@@ -108,7 +108,7 @@ struct SmoothGrad {
                         noisy.col(p) += inputs.col(j);
                     }
                 });
-                const Matrix maps = method.attribute_batch(model, noisy, output_weights);
+                const Matrix maps = maps_of_batch(model, noisy, output_weights, j, start);
                 detail::require<shape_error>(maps.rows() == features && maps.cols() == count, name,
                                              "the method returned maps of shape ", maps.rows(), "x", maps.cols(),
                                              ", expected ", features, "x", count);
@@ -130,6 +130,19 @@ struct SmoothGrad {
     }
 
 private:
+    /// The method's maps of one batch of noisy samples; a NaN or Inf the method finds is reported with
+    /// the column and the sample range, which the inner method does not know.
+    template <class M>
+    [[nodiscard]] Matrix maps_of_batch(const M& model, const Matrix& noisy, const Vector& output_weights, Index column,
+                                       Index start) const {
+        try {
+            return method.attribute_batch(model, noisy, output_weights);
+        } catch (const numeric_error& e) {
+            throw numeric_error(detail::message(name, "column ", column, ", noisy samples [", start, ", ",
+                                                start + noisy.cols(), "): ", e.what()));
+        }
+    }
+
     void check_parameters() const {
         detail::require(samples >= 1, name, "samples must be >= 1, got ", samples);
         detail::require(batch_size >= 1, name, "batch_size must be >= 1, got ", batch_size);

@@ -77,18 +77,19 @@ struct Summary {
 
 /// The summary of the per-item differences a_i - b_i: the paired comparison of two methods measured on
 /// the same images, which cancels the variation between images that unpaired intervals carry.
-/// Throws shape_error unless a and b have the same size (>= 2), numeric_error on NaN or Inf.
+/// Throws shape_error unless a and b have the same size (>= 2), numeric_error naming the item that holds
+/// NaN or Inf.
 [[nodiscard]] inline Summary paired_difference(std::span<const double> a, std::span<const double> b) {
     constexpr std::string_view who = "paired_difference";
     smoothgrad::detail::require<shape_error>(a.size() == b.size(), who, "the samples differ in size: ", a.size(),
                                              " and ", b.size());
     std::vector<double> difference(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) difference[i] = a[i] - b[i];
-    try {
-        return mean_confidence_interval(difference);
-    } catch (const numeric_error&) {
-        throw numeric_error(smoothgrad::detail::message(who, "the samples hold NaN or Inf"));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        smoothgrad::detail::require<numeric_error>(std::isfinite(a[i]) && std::isfinite(b[i]), who, "item ", i,
+                                                   " is not finite: a = ", a[i], ", b = ", b[i]);
+        difference[i] = a[i] - b[i];
     }
+    return mean_confidence_interval(difference);
 }
 
 }  // namespace smoothgrad::metrics

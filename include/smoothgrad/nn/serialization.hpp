@@ -97,7 +97,16 @@ namespace detail {
             "the file has no \"spec\" metadata; give the architecture by hand (LoadNetworkParams::spec)");
         spec = it->second;
     }
-    LoadedNetwork loaded{parse_spec(spec), file.metadata, {}};
+    // A bad spec names the file it came from, not only the parser.
+    LoadedNetwork loaded = [&] {
+        try {
+            return LoadedNetwork{parse_spec(spec), file.metadata, {}};
+        } catch (const format_error& e) {
+            throw format_error(smoothgrad::detail::message(where, params.spec.empty() ? "the file's \"spec\" metadata: "
+                                                                                      : "LoadNetworkParams::spec: ",
+                                                           e.what()));
+        }
+    }();
     std::vector<std::string> layer_names = params.layer_names;
     if (const auto it = file.metadata.find(std::string(layer_names_metadata_key));
         layer_names.empty() && it != file.metadata.end())
