@@ -32,6 +32,7 @@ struct Model {
     std::vector<std::string> class_names;
     std::string description;  // e.g. "TorchScript resnet18, random weights"
     bool random_weights = false;
+    std::vector<float> mean;  // the normalization's mean, one per channel
     std::function<smoothgrad::Matrix(const smoothgrad::Matrix&)> scores_of = {};
     std::function<smoothgrad::Matrix(const smoothgrad::Matrix&, const smoothgrad::Vector&, smoothgrad::ReluRule)>
         gradients_of = {};

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -28,6 +29,7 @@
 #include <smoothgrad/io/image.hpp>
 #include <smoothgrad/io/npy.hpp>
 #include <smoothgrad/io/resize.hpp>
+#include <smoothgrad/methods/blur.hpp>
 #include <smoothgrad/smoothgrad.hpp>
 
 #include "../command_line.hpp"
@@ -68,6 +70,9 @@ Method:
   --noise-stddev F                an absolute noise sigma instead
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
   --steps M                       integrated-gradients steps (default 50)
+  --baseline black|mean|FILE|blur integrated gradients' starting point: black (pixels 0, the default), mean
+                                  (each channel at --mean: the model's input is 0), blur (the input
+                                  blurred with sigma = a tenth of its shorter side) or an image FILE
   --batch-size B                  samples per model call (default 50)
   --seed S                        noise seed (default 0); input k (0-based, in the order given)
                                   gets its own noise, keyed by (seed, k, sample)
@@ -93,6 +98,7 @@ struct Options {
     float scale = 1.0f / 255.0f;
     std::optional<Index> target_class;
     std::string method = "vanilla";
+    std::string baseline = "black";
     int smooth_samples = 50;
     double noise_level = 0.15;
     std::optional<double> noise_stddev;
@@ -169,6 +175,7 @@ Options parse_arguments(int argc, char** argv) {
             else if (name == "variance") options.aggregation = Aggregation::variance;
             else throw argument_error(detail::message(who, "--aggregate must be mean, square or variance, got '", name, "'"));
         } else if (flag == "--steps") options.steps = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--baseline") options.baseline = value();
         else if (flag == "--batch-size") options.batch_size = command_line::parse_number<int>(who, flag, value());
         else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());
         else if (flag == "--png") options.png = fs::path(value());
@@ -186,7 +193,26 @@ Options parse_arguments(int argc, char** argv) {
     detail::require(!options.model.file.empty(), who, "--model is required (see --help)");
     detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,
                     "give at least one --image or --fashion-mnist-index");
+    // Every option is checked here, before a model is loaded or a map computed.
+    constexpr std::array methods{"vanilla", "integrated-gradients", "guided-backprop", "deconvnet", "gradient-x-input"};
+    detail::require(std::find(methods.begin(), methods.end(), options.method) != methods.end(), who,
+                    "--method must be vanilla, integrated-gradients, guided-backprop, deconvnet or gradient-x-input, got '",
+                    options.method, "'");
     detail::require(options.smooth_samples >= 0, who, "--smooth-samples must be >= 0, got ", options.smooth_samples);
+    detail::require(std::isfinite(options.noise_level) && options.noise_level >= 0.0, who,
+                    "--noise-level must be finite and >= 0, got ", options.noise_level);
+    if (options.noise_stddev)
+        detail::require(std::isfinite(*options.noise_stddev) && *options.noise_stddev >= 0.0, who,
+                        "--noise-stddev must be finite and >= 0, got ", *options.noise_stddev);
+    detail::require(options.steps >= 1, who, "--steps must be >= 1, got ", options.steps);
+    detail::require(options.batch_size >= 1, who, "--batch-size must be >= 1, got ", options.batch_size);
+    detail::require(options.percentile >= 0.0 && options.percentile <= 100.0, who,
+                    "--percentile must be in [0, 100], got ", options.percentile);
+    detail::require(!options.target_class || *options.target_class >= 0, who, "--class must be >= 0, got ",
+                    options.target_class.value_or(0));
+    detail::require(options.baseline == "black" || options.baseline == "mean" || options.baseline == "blur" ||
+                        fs::is_regular_file(options.baseline),
+                    who, "--baseline must be black, mean, blur or an image file, got '", options.baseline, "'");
     for (const float s : options.model.stddev) detail::require(s != 0.0f, who, "--std must be non-zero, got ", s);
     detail::require(options.model.threads >= 0, who, "--threads must be >= 0, got ", options.model.threads);
     detail::require(std::isfinite(options.scale) && options.scale > 0.0f, who, "--scale must be finite and > 0, got ",
@@ -207,16 +233,22 @@ struct Input {
     std::optional<int> label;
 };
 
+/// The image an input is read from --image files: 8-bit values, brought to `shape` by --resize if asked.
+Image read_input_image(const fs::path& file, const ImageShape& shape, const Options& options) {
+    Image raw = load_image(file, {.channels = static_cast<int>(shape.channels), .scale = 1.0f});
+    if (options.resize && raw.shape != shape) {
+        raw = resize_and_center_crop(raw, shape.height, shape.width);
+        raw.pixels = raw.pixels.cwiseMax(0.0f).cwiseMin(255.0f);  // the filter's overshoot at edges
+    }
+    detail::require<shape_error>(raw.shape == shape, who, "image '", file.string(), "' is ", raw.shape,
+                                 ", the model expects ", shape, " (--resize scales and crops it)");
+    return raw;
+}
+
 std::vector<Input> gather_inputs(const Options& options, const ImageShape& shape) {
     std::vector<Input> inputs;
     for (const fs::path& file : options.images) {
-        Image raw = load_image(file, {.channels = static_cast<int>(shape.channels), .scale = 1.0f});
-        if (options.resize && raw.shape != shape) {
-            raw = resize_and_center_crop(raw, shape.height, shape.width);
-            raw.pixels = raw.pixels.cwiseMax(0.0f).cwiseMin(255.0f);  // the filter's overshoot at edges
-        }
-        detail::require<shape_error>(raw.shape == shape, who, "image '", file.string(), "' is ", raw.shape,
-                                     ", the model expects ", shape, " (--resize scales and crops it)");
+        const Image raw = read_input_image(file, shape, options);
         inputs.push_back({file.stem().string(), raw.pixels * options.scale, {raw.pixels / 255.0f, raw.shape}, std::nullopt});
     }
     if (!options.fashion_mnist_indices.empty()) {
@@ -282,17 +314,28 @@ Vector explain_with(const Method& method, const explain::Model& net, const Vecto
 }
 
 Vector explain(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
-               const Options& options, const ProgressCallback& progress) {
+               const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline) {
     const std::string& m = options.method;
     if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, input_index, target, options, progress);
     if (m == "gradient-x-input") return explain_with(GradientTimesInput{}, net, input, input_index, target, options, progress);
     if (m == "guided-backprop") return explain_with(GuidedBackprop{}, net, input, input_index, target, options, progress);
     if (m == "deconvnet") return explain_with(Deconvnet{}, net, input, input_index, target, options, progress);
     if (m == "integrated-gradients")
-        return explain_with(IntegratedGradients{.steps = options.steps, .batch_size = options.batch_size}, net, input,
+        return explain_with(IntegratedGradients{.steps = options.steps, .baseline = baseline, .batch_size = options.batch_size}, net, input,
                             input_index, target, options, progress);
     throw argument_error(detail::message(who, "--method must be vanilla, integrated-gradients, guided-backprop, ",
                                          "deconvnet or gradient-x-input, got '", m, "'"));
+}
+
+/// Integrated gradients' baseline for `input`, as --baseline says (black: none, the library's zeros).
+std::optional<Vector> baseline_for(const Vector& input, const ImageShape& shape, const explain::Model& net,
+                                   const Options& options, const std::optional<Vector>& file_baseline) {
+    if (options.baseline == "black") return std::nullopt;
+    if (options.baseline == "mean")
+        return Vector(Eigen::Map<const Vector>(net.mean.data(), shape.channels).replicate(shape.pixels(), 1));
+    if (options.baseline == "blur")
+        return gaussian_blur(input, shape, static_cast<double>(std::min(shape.height, shape.width)) / 10.0);
+    return file_baseline;
 }
 
 std::string class_label(const std::vector<std::string>& names, Index c) {
@@ -356,6 +399,10 @@ int run(const Options& options) {
                   << "says so): its maps explain no trained model\n";
     const ImageShape shape = net.shape;
     const std::vector<Input> inputs = gather_inputs(options, shape);
+    const bool file_given = options.baseline != "black" && options.baseline != "mean" && options.baseline != "blur";
+    const std::optional<Vector> file_baseline =
+        file_given ? std::optional<Vector>(read_input_image(options.baseline, shape, options).pixels * options.scale)
+                   : std::nullopt;
     if (options.target_class)
         detail::require(*options.target_class >= 0 && *options.target_class < net.num_classes(), who, "--class must be in [0, ",
                         net.num_classes(), "), got ", *options.target_class);
@@ -375,7 +422,8 @@ int run(const Options& options) {
         const Index explained = options.target_class.value_or(predicted);
         const Index done_before = static_cast<Index>(i) * samples_per_input;
         const Vector map = explain(net, input.values, i, explained, options,
-                                   [&](Index done, Index) { bar.update(done_before + done); });
+                                   [&](Index done, Index) { bar.update(done_before + done); },
+                                   baseline_for(input.values, shape, net, options, file_baseline));
         bar.update(done_before + samples_per_input);
 
         std::ostringstream line;
@@ -416,9 +464,13 @@ int run(const Options& options) {
     if (options.gallery) {
         std::ostringstream description;
         description << "Model " << options.model.file.filename().string() << " (" << net.description << "), method " << options.method;
-        if (options.smooth_samples > 0)
-            description << " with SmoothGrad (n = " << options.smooth_samples << ", noise level "
-                        << options.noise_level << ")";
+        if (options.method == "integrated-gradients")
+            description << " (" << options.steps << " steps from a " << options.baseline << " baseline)";
+        if (options.smooth_samples > 0) {
+            description << " with SmoothGrad (n = " << options.smooth_samples << ", ";
+            if (options.noise_stddev) description << "noise sigma " << *options.noise_stddev << ")";
+            else description << "noise level " << options.noise_level << ")";
+        }
         description << ". Maps: |map| summed over channels, capped at the " << options.percentile
                     << "th percentile; overlays in the heat colour map.";
         write_gallery_page(*options.gallery, rows, description.str(), shape);

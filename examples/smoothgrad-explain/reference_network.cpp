@@ -45,8 +45,11 @@ Model load_reference_network(const ModelOptions& options) {
     const auto normalize = [=](const Matrix& pixels) -> Matrix {
         return (pixels.colwise() - mean_column).array().colwise() * scale_column.array();
     };
-    Model model{.shape = shape, .classes = net.num_classes(), .class_names = loaded->class_names,
-                .description = "reference network " + options.file.filename().string()};
+    Model model{.shape = shape,
+                .classes = net.num_classes(),
+                .class_names = loaded->class_names,
+                .description = "reference network " + options.file.filename().string(),
+                .mean = std::vector<float>(mean.data(), mean.data() + mean.size())};
     model.scores_of = [loaded, normalize](const Matrix& pixels) { return loaded->network.scores(normalize(pixels)); };
     // d/dx f((x - m) / s) = f'((x - m) / s) / s.
     model.gradients_of = [loaded, normalize, scale_column](const Matrix& pixels, const Vector& w, ReluRule rule) -> Matrix {

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Runs a command-line program and checks its exit code, its output and the files it should write.
 # Usage: cmake -DCOMMAND="prog|arg|..." -DEXPECT_EXIT=N [-DEXPECT_OUTPUT=regex] [-DEXPECT_FILES="a|b"]
-#              [-DEXPECT_LINES=N (lines on stderr)] [-DCLEAN_DIR=dir] -P run_cli.cmake   (empty values: no check)
+#              [-DEXPECT_LINES=N (lines on stderr)] [-DCLEAN_DIR=dir]
+#              [-DEXPECT_IN_FILE=file -DEXPECT_FILE_REGEX=regex (the file's content)] -P run_cli.cmake
+#              (empty values: no check)
 string(REPLACE "|" ";" COMMAND "${COMMAND}")
 string(REPLACE "|" ";" EXPECT_FILES "${EXPECT_FILES}")
 if(CLEAN_DIR)
@@ -32,3 +34,12 @@ foreach(path IN LISTS EXPECT_FILES)
         message(FATAL_ERROR "file ${path} is empty\n${report}")
     endif()
 endforeach()
+if(NOT EXPECT_IN_FILE STREQUAL "")
+    if(NOT EXISTS "${EXPECT_IN_FILE}")
+        message(FATAL_ERROR "expected file ${EXPECT_IN_FILE} was not written\n${report}")
+    endif()
+    file(READ "${EXPECT_IN_FILE}" content)
+    if(NOT content MATCHES "${EXPECT_FILE_REGEX}")
+        message(FATAL_ERROR "${EXPECT_IN_FILE} does not match '${EXPECT_FILE_REGEX}'\n${report}")
+    endif()
+endif()

@@ -1,0 +1,64 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+// Checks what smoothgrad-explain wrote against the library: for each method and aggregation, the .npy that
+// the command line tests wrote (Fashion-MNIST test image 5, class 3, n = 4, 8 steps, seed 0) must equal,
+// bit for bit, the map that the library computes with the same settings.
+//
+//     cli_library_maps MODEL.safetensors MAPS_DIR
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+
+#include "smoothgrad/io/idx.hpp"
+#include "smoothgrad/io/npy.hpp"
+#include "smoothgrad/nn/serialization.hpp"
+#include "smoothgrad/smoothgrad.hpp"
+
+namespace {
+using namespace smoothgrad;
+
+template <class Method>
+Vector library_map(const Method& method, Aggregation aggregation, const nn::Sequential& net, const Vector& image) {
+    // smoothgrad-explain's defaults: batch size 50, seed 0, the first input keyed as input 0.
+    return SmoothGrad<Method>{.method = method, .samples = 4, .aggregation = aggregation, .batch_size = 50}(net, image, 3);
+}
+
+Vector library_map(const std::string& method, Aggregation aggregation, const nn::Sequential& net, const Vector& image) {
+    if (method == "vanilla") return library_map(VanillaGradient{}, aggregation, net, image);
+    if (method == "gradient-x-input") return library_map(GradientTimesInput{}, aggregation, net, image);
+    if (method == "guided-backprop") return library_map(GuidedBackprop{}, aggregation, net, image);
+    if (method == "deconvnet") return library_map(Deconvnet{}, aggregation, net, image);
+    return library_map(IntegratedGradients{.steps = 8, .batch_size = 50}, aggregation, net, image);
+}
+}  // namespace
+
+int main(int argc, char** argv) try {
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: cli_library_maps MODEL.safetensors MAPS_DIR\n");
+        return 2;
+    }
+    const auto loaded = nn::load_network(argv[1]);
+    // As the command line reads it: 8-bit values times 1/255.
+    const Dataset test = load_fashion_mnist(default_fashion_mnist_dir(), Split::test, {.limit = 6, .scale = 1.0f});
+    const Vector image = test.images.col(5) * (1.0f / 255.0f);
+    const std::pair<const char*, Aggregation> aggregations[] = {
+        {"mean", Aggregation::mean}, {"square", Aggregation::mean_of_squares}, {"variance", Aggregation::variance}};
+    int equal = 0, different = 0;
+    for (const std::string method : {"vanilla", "integrated-gradients", "guided-backprop", "deconvnet", "gradient-x-input"}) {
+        for (const auto& [name, aggregation] : aggregations) {
+            const std::filesystem::path file = std::filesystem::path(argv[2]) / (method + "-" + name + ".npy");
+            const NpyArray written = read_npy(file);
+            const Vector expected = library_map(method, aggregation, loaded.network, image);
+            const bool same = written.data.size() == expected.size() && written.data == expected &&
+                              written.shape == std::vector<std::size_t>{28, 28, 1};
+            std::printf("%s: %s\n", file.filename().string().c_str(), same ? "equal" : "DIFFERENT");
+            (same ? equal : different) += 1;
+        }
+    }
+    std::printf("%d maps equal, %d different\n", equal, different);
+    return different == 0 ? 0 : 1;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "cli_library_maps: %s\n", e.what());
+    return 1;
+}
