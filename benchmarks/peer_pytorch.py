@@ -38,6 +38,22 @@ OURS_ONLY = ["fma_ceiling/1/min_time:0.500/real_time", "fma_ceiling/2/min_time:0
 MACS = {"small": None, "tf": None}
 
 
+def kept_torch_section(path):
+    """The section that peer_torch_models.py wrote into the markdown file `path` (up to the next section or
+    the end), or "": this script rewrites the file and keeps it."""
+    from peer_torch_models import TORCH_SECTION
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    start = text.find(TORCH_SECTION)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + len(TORCH_SECTION))
+    return text[start:end + 1 if end >= 0 else len(text)]
+
+
 # ----------------------------------------------------------------------------------------------------
 # The PyTorch side (runs in its own process: `peer_pytorch.py --worker DIR`)
 
@@ -302,6 +318,7 @@ def main():
         ("Training epoch slice, TF-tutorial CNN: >= 1x PyTorch", row("tf/train640")[3], 1.0),
         ("Training epoch slice, small CNN: >= 1x PyTorch", row("small/train640")[3], 1.0),
     ]
+    torch_section = kept_torch_section(args.out)
     with open(args.out, "w") as out:
         w = out.write
         w("# Benchmarks: smoothgrad against PyTorch on the CPU\n\n")
@@ -364,6 +381,8 @@ def main():
         if os.path.exists(why):
             with open(why, encoding="utf-8") as notes:
                 w("\n" + notes.read())
+        if torch_section:
+            w("\n" + torch_section.rstrip("\n") + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
 
 

@@ -11,7 +11,7 @@ packages=(
     libeigen3-dev catch2 libstb-dev zlib1g-dev nlohmann-json3-dev
     dataset-fashion-mnist
     libtorch-dev                                   # the TorchScript adapter (smoothgrad::torch)
-    python3-torch python3-torchvision python3-numpy libopenblas0-openmp  # exporting models, torch test fixtures
+    python3-torch python3-torchvision python3-numpy python3-pil libopenblas0-openmp  # exporting models, torch test fixtures
     "$@"
 )
 

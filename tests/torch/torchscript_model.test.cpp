@@ -235,6 +235,35 @@ TEST_CASE("concurrent const calls give the same maps as one after the other", "[
     CHECK(relative_error(second.get(), serial) < 1e-6);
 }
 
+TEST_CASE("large blocks are reused from call to call, dropped when unused, and freed with the last model",
+          "[torch][memory]") {
+    const auto& cache = smoothgrad::detail::BlockCache::instance();
+    const Matrix inputs = Matrix::Random(64 * 64 * 3, 8).array().abs();
+    const Vector w = Vector::Unit(10, 4);
+    {
+        const TorchScriptModel model(fixtures / "resnet18.pt");
+        REQUIRE(cache.installed());
+        const Matrix first = model.gradients(inputs, w, ReluRule::guided);
+        const std::size_t after_first = cache.cached_bytes();
+        CHECK(after_first > 0);  // a batch of 8 at 64x64 has activations of 2 MiB
+        // Reused blocks hold the last call's values: a kernel that relied on fresh memory would differ here.
+        CHECK(model.gradients(inputs, w, ReluRule::guided) == first);
+        CHECK(model.gradients(inputs, w) == model.gradients(inputs, w));
+        CHECK(cache.cached_bytes() >= after_first);
+
+        // Calls with one column need none of the batch of 8's blocks: after stale_after_calls such calls
+        // those blocks are gone, and the cache holds what a one-column call gives back.
+        const Matrix one = inputs.leftCols(1);
+        const Matrix single = model.gradients(one, w);
+        const std::size_t after_single = cache.cached_bytes();
+        for (std::uint64_t call = 0; call < smoothgrad::detail::BlockCache::stale_after_calls; ++call)
+            CHECK(model.gradients(one, w) == single);
+        CHECK(cache.cached_bytes() < after_single);
+        CHECK(cache.cached_bytes() > 0);
+    }
+    CHECK(cache.cached_bytes() == 0);  // the last model is gone
+}
+
 TEST_CASE("the threads setting is LibTorch's intra-op thread count", "[torch]") {
     const int before = at::get_num_threads();
     const TorchScriptModel model(fixtures / "small_cnn.pt", {.threads = 1});

@@ -31,6 +31,7 @@
 #include "smoothgrad/core/concepts.hpp"
 #include "smoothgrad/core/error.hpp"
 #include "smoothgrad/core/types.hpp"
+#include "smoothgrad/torch/block_cache.hpp"
 #include "smoothgrad/torch/metadata.hpp"
 #include "smoothgrad/torch/relu_rule.hpp"
 #include "smoothgrad/torch/tensor_layout.hpp"
@@ -146,6 +147,7 @@ public:
     /// Class scores of a batch of HWC pixel columns: classes x batch.
     [[nodiscard]] Matrix scores(const Matrix& inputs) const {
         check_batch(inputs);
+        const detail::BlockCache::CallScope reusing_blocks;
         const ::torch::NoGradGuard no_gradients;
         const ::torch::Tensor output = forward(plain_, to_model_input(to_device(inputs)));
         Matrix result(classes_, inputs.cols());
@@ -301,6 +303,7 @@ private:
         detail::require<shape_error>(output_weights.size() == classes_, who_,
                                      "output weights have ", output_weights.size(), " entries, the model has ",
                                      classes_, " classes");
+        const detail::BlockCache::CallScope reusing_blocks;
         const ::torch::AutoGradMode with_gradients(true);
         const ::torch::Tensor pixels = to_device(inputs).requires_grad_(true);
         const ::torch::Tensor scores = forward(program, to_model_input(pixels));
@@ -333,6 +336,7 @@ private:
                                      ", expected ", input_size(), " rows (", shape_, ") and at least one column");
     }
 
+    detail::BlockCache::Lease block_cache_lease_;  // the calls' large blocks are reused, see block_cache.hpp
     std::string who_;  // "TorchScriptModel: 'file'", the start of every message
     TorchScriptMetadata metadata_;
     ImageShape shape_;
