@@ -33,6 +33,7 @@
 namespace sg = smoothgrad;
 using sg::Index;
 using sg::Matrix;
+using sg::MatrixRef;
 using sg::Vector;
 
 namespace {
@@ -63,12 +64,12 @@ struct ToyNetwork {
         }
     }
 
-    [[nodiscard]] Matrix scores(const Matrix& inputs) const {
+    [[nodiscard]] Matrix scores(const MatrixRef& inputs) const {
         return w2 * ((w1 * inputs).colwise() + b1).cwiseMax(0.0f);
     }
 
     /// The input gradient of w^T scores, with every ReLU's backward step following `rule`.
-    [[nodiscard]] Matrix gradients(const Matrix& inputs, const Vector& output_weights, sg::ReluRule rule) const {
+    [[nodiscard]] Matrix gradients(const MatrixRef& inputs, const Vector& output_weights, sg::ReluRule rule) const {
         const Vector incoming = w2.transpose() * output_weights;  // dS / d(hidden output)
         const Matrix pre = (w1 * inputs).colwise() + b1;
         Matrix passed(pre.rows(), pre.cols());

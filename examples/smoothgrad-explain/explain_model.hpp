@@ -33,17 +33,17 @@ struct Model {
     std::string description;  // e.g. "TorchScript resnet18, random weights"
     bool random_weights = false;
     std::vector<float> mean;  // the normalization's mean, one per channel
-    std::function<smoothgrad::Matrix(const smoothgrad::Matrix&)> scores_of = {};
-    std::function<smoothgrad::Matrix(const smoothgrad::Matrix&, const smoothgrad::Vector&, smoothgrad::ReluRule)>
+    std::function<smoothgrad::Matrix(const smoothgrad::MatrixRef&)> scores_of = {};
+    std::function<smoothgrad::Matrix(const smoothgrad::MatrixRef&, const smoothgrad::Vector&, smoothgrad::ReluRule)>
         gradients_of = {};
 
     [[nodiscard]] smoothgrad::Index input_size() const { return shape.size(); }
     [[nodiscard]] smoothgrad::Index num_classes() const { return classes; }
-    [[nodiscard]] smoothgrad::Matrix scores(const smoothgrad::Matrix& inputs) const { return scores_of(inputs); }
-    [[nodiscard]] smoothgrad::Matrix gradients(const smoothgrad::Matrix& inputs, const smoothgrad::Vector& w) const {
+    [[nodiscard]] smoothgrad::Matrix scores(const smoothgrad::MatrixRef& inputs) const { return scores_of(inputs); }
+    [[nodiscard]] smoothgrad::Matrix gradients(const smoothgrad::MatrixRef& inputs, const smoothgrad::Vector& w) const {
         return gradients_of(inputs, w, smoothgrad::ReluRule::gradient);
     }
-    [[nodiscard]] smoothgrad::Matrix gradients(const smoothgrad::Matrix& inputs, const smoothgrad::Vector& w,
+    [[nodiscard]] smoothgrad::Matrix gradients(const smoothgrad::MatrixRef& inputs, const smoothgrad::Vector& w,
                                                smoothgrad::ReluRule rule) const {
         return gradients_of(inputs, w, rule);
     }

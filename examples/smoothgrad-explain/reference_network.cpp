@@ -42,7 +42,7 @@ Model load_reference_network(const ModelOptions& options) {
     const Vector stddev = per_channel(options.stddev, 1.0f, "--std");
     // The value k of an HWC column belongs to channel k % channels.
     const Vector mean_column = mean.replicate(shape.pixels(), 1), scale_column = stddev.cwiseInverse().replicate(shape.pixels(), 1);
-    const auto normalize = [=](const Matrix& pixels) -> Matrix {
+    const auto normalize = [=](const MatrixRef& pixels) -> Matrix {
         return (pixels.colwise() - mean_column).array().colwise() * scale_column.array();
     };
     Model model{.shape = shape,
@@ -50,9 +50,9 @@ Model load_reference_network(const ModelOptions& options) {
                 .class_names = loaded->class_names,
                 .description = "reference network " + options.file.filename().string(),
                 .mean = std::vector<float>(mean.data(), mean.data() + mean.size())};
-    model.scores_of = [loaded, normalize](const Matrix& pixels) { return loaded->network.scores(normalize(pixels)); };
+    model.scores_of = [loaded, normalize](const MatrixRef& pixels) { return loaded->network.scores(normalize(pixels)); };
     // d/dx f((x - m) / s) = f'((x - m) / s) / s.
-    model.gradients_of = [loaded, normalize, scale_column](const Matrix& pixels, const Vector& w, ReluRule rule) -> Matrix {
+    model.gradients_of = [loaded, normalize, scale_column](const MatrixRef& pixels, const Vector& w, ReluRule rule) -> Matrix {
         return loaded->network.gradients(normalize(pixels), w, rule).array().colwise() * scale_column.array();
     };
     return model;

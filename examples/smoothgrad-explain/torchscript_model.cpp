@@ -25,8 +25,8 @@ Model load_torchscript_model(const ModelOptions& options) {
                                (metadata.random_weights ? ", random weights" : ""),
                 .random_weights = metadata.random_weights,
                 .mean = torch_model->mean()};
-    model.scores_of = [torch_model](const Matrix& pixels) { return torch_model->scores(pixels); };
-    model.gradients_of = [torch_model](const Matrix& pixels, const Vector& w, ReluRule rule) {
+    model.scores_of = [torch_model](const MatrixRef& pixels) { return torch_model->scores(pixels); };
+    model.gradients_of = [torch_model](const MatrixRef& pixels, const Vector& w, ReluRule rule) {
         return torch_model->gradients(pixels, w, rule);
     };
     return model;

@@ -20,6 +20,14 @@ struct Model {
     Matrix gradients(const Matrix& x, const Vector&) const { return Matrix::Zero(x.rows(), x.cols()); }
 };
 
+/// Takes its batches as views, as the library's own models do (no copy of the caller's columns).
+struct RefModel {
+    Index input_size() const { return 4; }
+    Index num_classes() const { return 2; }
+    Matrix scores(const smoothgrad::MatrixRef& x) const { return Matrix::Zero(2, x.cols()); }
+    Matrix gradients(const smoothgrad::MatrixRef& x, const Vector&) const { return Matrix::Zero(x.rows(), x.cols()); }
+};
+
 struct GuidedModel : Model {
     using Model::gradients;
     Matrix gradients(const Matrix& x, const Vector&, ReluRule) const { return Matrix::Zero(x.rows(), x.cols()); }

@@ -19,7 +19,7 @@ enum class ReluRule {
 
 /// A model that can be explained with gradients.
 ///
-/// Requirements, for a `const M m`, a batch `Matrix x` (features x batch, one sample per column) and
+/// Requirements, for a `const M m`, a batch `MatrixRef x` (features x batch, one sample per column) and
 /// output weights `Vector w` (one per class):
 /// 1. `m.input_size()` is the number of features of one sample (height * width * channels).
 /// 2. `m.num_classes()` is the number of outputs.
@@ -27,8 +27,10 @@ enum class ReluRule {
 /// 4. `m.gradients(x, w)` returns, in one call, the gradient of the score w^T scores(x_j) with respect
 ///    to each column x_j: features x batch.
 /// 5. Both calls are const and reentrant: no hidden "last forward" state, so they may run concurrently.
+///
+/// The methods pass batches as MatrixRef; a model that takes `const Matrix&` works too, with a copy.
 template <class M>
-concept DifferentiableModel = requires(const M& model, const Matrix& inputs, const Vector& output_weights) {
+concept DifferentiableModel = requires(const M& model, const MatrixRef& inputs, const Vector& output_weights) {
     { model.input_size() } -> std::convertible_to<Index>;
     { model.num_classes() } -> std::convertible_to<Index>;
     { model.scores(inputs) } -> std::convertible_to<Matrix>;
@@ -43,7 +45,7 @@ concept DifferentiableModel = requires(const M& model, const Matrix& inputs, con
 /// 2. `m.gradients(x, w, ReluRule::gradient)` equals `m.gradients(x, w)`.
 template <class M>
 concept GuidedBackpropModel =
-    DifferentiableModel<M> && requires(const M& model, const Matrix& inputs, const Vector& output_weights,
+    DifferentiableModel<M> && requires(const M& model, const MatrixRef& inputs, const Vector& output_weights,
                                        ReluRule rule) {
         { model.gradients(inputs, output_weights, rule) } -> std::convertible_to<Matrix>;
     };
@@ -65,7 +67,7 @@ concept ModelFor = DifferentiableModel<M> && (!NeedsReluRule<Method> || GuidedBa
 /// 2. `method.attribute_batch(model, x, w)` returns one attribution per column of x (features x batch).
 template <class Method, class M>
 concept AttributionMethodFor =
-    ModelFor<Method, M> && requires(const Method& method, const M& model, const Matrix& inputs,
+    ModelFor<Method, M> && requires(const Method& method, const M& model, const MatrixRef& inputs,
                                     const Vector& output_weights) {
         { method.attribute_batch(model, inputs, output_weights) } -> std::convertible_to<Matrix>;
     };

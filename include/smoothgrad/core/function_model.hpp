@@ -21,8 +21,8 @@ namespace smoothgrad {
 /// `gradients(inputs, output_weights)` and returns features x batch; if it can also be called as
 /// `gradients(inputs, output_weights, rule)` the model is a GuidedBackpropModel too.
 template <class ScoresFn, class GradientsFn>
-    requires std::invocable<const ScoresFn&, const Matrix&> &&
-             std::invocable<const GradientsFn&, const Matrix&, const Vector&>
+    requires std::invocable<const ScoresFn&, const MatrixRef&> &&
+             std::invocable<const GradientsFn&, const MatrixRef&, const Vector&>
 class FunctionModel {
 public:
     FunctionModel(Index input_size, Index num_classes, ScoresFn scores, GradientsFn gradients)
@@ -35,14 +35,14 @@ public:
     [[nodiscard]] Index input_size() const noexcept { return input_size_; }
     [[nodiscard]] Index num_classes() const noexcept { return num_classes_; }
 
-    [[nodiscard]] Matrix scores(const Matrix& inputs) const {
+    [[nodiscard]] Matrix scores(const MatrixRef& inputs) const {
         check_batch(inputs);
         Matrix result = scores_(inputs);
         check_result(result, num_classes_, inputs.cols(), "scores");
         return result;
     }
 
-    [[nodiscard]] Matrix gradients(const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix gradients(const MatrixRef& inputs, const Vector& output_weights) const {
         check_batch(inputs);
         check_weights(output_weights);
         Matrix result = gradients_(inputs, output_weights);
@@ -50,8 +50,8 @@ public:
         return result;
     }
 
-    [[nodiscard]] Matrix gradients(const Matrix& inputs, const Vector& output_weights, ReluRule rule) const
-        requires std::invocable<const GradientsFn&, const Matrix&, const Vector&, ReluRule>
+    [[nodiscard]] Matrix gradients(const MatrixRef& inputs, const Vector& output_weights, ReluRule rule) const
+        requires std::invocable<const GradientsFn&, const MatrixRef&, const Vector&, ReluRule>
     {
         check_batch(inputs);
         check_weights(output_weights);
@@ -63,7 +63,7 @@ public:
 private:
     static constexpr std::string_view name = "FunctionModel";
 
-    void check_batch(const Matrix& inputs) const {
+    void check_batch(const MatrixRef& inputs) const {
         detail::require<shape_error>(inputs.rows() == input_size_, name, "batch has ", inputs.rows(),
                                      " rows, the model's input_size is ", input_size_);
     }

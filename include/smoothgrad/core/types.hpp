@@ -18,6 +18,9 @@ using Index = Eigen::Index;
 using Vector = Eigen::VectorXf;
 /// A batch: one sample per column (features x batch), or scores (classes x batch).
 using Matrix = Eigen::MatrixXf;
+/// A read-only batch that is not copied: a Matrix, a block of its columns, a Vector, or an Eigen::Map
+/// over another framework's float buffer (column-major, one sample per column).
+using MatrixRef = Eigen::Ref<const Matrix>;
 
 namespace detail {
 

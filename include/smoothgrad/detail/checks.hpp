@@ -16,7 +16,7 @@ namespace smoothgrad::detail {
 
 /// Throws unless `inputs` is a non-empty, finite batch of samples of the model's input size.
 template <DifferentiableModel M>
-void check_inputs(const M& model, const Matrix& inputs, std::string_view who) {
+void check_inputs(const M& model, const MatrixRef& inputs, std::string_view who) {
     require<shape_error>(inputs.size() > 0, who, "input is empty");
     require<shape_error>(inputs.rows() == static_cast<Index>(model.input_size()), who, "input has ",
                          inputs.rows(), " values, the model expects ", static_cast<Index>(model.input_size()));
@@ -40,13 +40,13 @@ void check_output_weights(const M& model, const Vector& output_weights, std::str
 
 /// Checks a batch and its output weights: what every `attribute_batch` does first.
 template <DifferentiableModel M>
-void check_call(const M& model, const Matrix& inputs, const Vector& output_weights, std::string_view who) {
+void check_call(const M& model, const MatrixRef& inputs, const Vector& output_weights, std::string_view who) {
     check_inputs(model, inputs, who);
     check_output_weights(model, output_weights, who);
 }
 
 /// Throws unless a model's gradients have the batch's shape and are finite.
-inline void check_gradients(const Matrix& gradients, const Eigen::Ref<const Matrix>& inputs, std::string_view who) {
+inline void check_gradients(const Matrix& gradients, const MatrixRef& inputs, std::string_view who) {
     require<shape_error>(gradients.rows() == inputs.rows() && gradients.cols() == inputs.cols(), who,
                          "the model returned gradients of shape ", gradients.rows(), "x", gradients.cols(),
                          " for a batch of shape ", inputs.rows(), "x", inputs.cols());
@@ -67,7 +67,7 @@ void check_scores(const M& model, const Matrix& scores, Index batch, std::string
 template <class Method, DifferentiableModel M>
 [[nodiscard]] Vector explain_one(const Method& method, const M& model, const Vector& input, const Target& target,
                                  std::string_view who) {
-    Matrix maps = method.attribute_batch(model, input, target_weights(model, target, who));
+    Matrix maps = method.attribute_batch(model, MatrixRef(input), target_weights(model, target, who));
     // Copy the whole one-column storage rather than a column block: the same values, and it keeps
     // GCC 12 from a false -Warray-bounds report on small column copies.
     maps.resize(maps.rows() * maps.cols(), 1);

@@ -22,7 +22,7 @@ struct ModifiedReluGradient {
     static constexpr bool needs_relu_rule = true;
 
     template <GuidedBackpropModel M>
-    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix attribute_batch(const M& model, const MatrixRef& inputs, const Vector& output_weights) const {
         detail::check_call(model, inputs, output_weights, name);
         Matrix gradients = model.gradients(inputs, output_weights, Rule);
         detail::check_gradients(gradients, inputs, name);

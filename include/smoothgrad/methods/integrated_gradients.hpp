@@ -38,7 +38,7 @@ struct PathQuadrature {
 };
 
 /// The quadrature of `rule` with `steps` points; weights always add up to 1.
-[[nodiscard]] inline PathQuadrature path_quadrature(IntegrationRule rule, int steps) {
+[[nodiscard]] inline PathQuadrature path_quadrature(IntegrationRule rule, Index steps) {
     constexpr std::string_view who = "path_quadrature";
     detail::require(steps >= 1, who, "steps must be >= 1, got ", steps);
     detail::require(rule != IntegrationRule::trapezoid || steps >= 2, who,
@@ -71,7 +71,7 @@ struct PathQuadrature {
                 double derivative = 1.0;
                 for (int iteration = 0; iteration < 100; ++iteration) {
                     double p_prev = 1.0, p = t;  // P_0 and P_1, then the recurrence up to P_m
-                    for (int n = 2; n <= steps; ++n) {
+                    for (Index n = 2; n <= steps; ++n) {
                         const double p_next = ((2.0 * n - 1.0) * t * p - (n - 1.0) * p_prev) / n;
                         p_prev = p;
                         p = p_next;
@@ -94,9 +94,9 @@ struct PathQuadrature {
 /// path_quadrature(rule, steps), computed once per process for each (rule, steps) and kept: Gauss-Legendre
 /// nodes cost O(steps^2), and SmoothGrad calls integrated gradients once per batch of noisy samples.
 /// Thread-safe; the reference stays valid for the life of the process.
-[[nodiscard]] inline const PathQuadrature& cached_path_quadrature(IntegrationRule rule, int steps) {
+[[nodiscard]] inline const PathQuadrature& cached_path_quadrature(IntegrationRule rule, Index steps) {
     static std::mutex mutex;
-    static std::map<std::pair<IntegrationRule, int>, std::unique_ptr<const PathQuadrature>> cache;
+    static std::map<std::pair<IntegrationRule, Index>, std::unique_ptr<const PathQuadrature>> cache;
     const std::scoped_lock lock(mutex);
     auto& entry = cache[{rule, steps}];
     if (!entry) entry = std::make_unique<const PathQuadrature>(path_quadrature(rule, steps));
@@ -120,16 +120,16 @@ struct IntegratedGradients {
     static constexpr std::string_view name = "integrated_gradients";
 
     /// Gradient evaluations along the path.
-    int steps = 50;
+    Index steps = 50;
     /// The quadrature rule; Gauss-Legendre is the most accurate per step (Captum's default too).
     IntegrationRule rule = IntegrationRule::gauss_legendre;
     /// The path's starting point x'; all zeros (a black image) when empty.
     std::optional<Vector> baseline = std::nullopt;
     /// Path points per model call: memory grows with it, calls shrink with it.
-    int batch_size = 50;
+    Index batch_size = 50;
 
     template <DifferentiableModel M>
-    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix attribute_batch(const M& model, const MatrixRef& inputs, const Vector& output_weights) const {
         detail::check_call(model, inputs, output_weights, name);
         detail::require(batch_size >= 1, name, "batch_size must be >= 1, got ", batch_size);
         check_baseline(inputs.rows());
@@ -137,7 +137,7 @@ struct IntegratedGradients {
 
         // All (input j, step k) pairs in order j-major, evaluated in chunks of batch_size path points. The
         // weighted sum runs in double: in float, rounding alone grew to 1e-4 of the answer at 10 000 steps.
-        const Index total = inputs.cols() * steps;
+        const Index total = detail::checked_multiply(inputs.cols(), steps, name);
         Eigen::MatrixXd average_gradients = Eigen::MatrixXd::Zero(inputs.rows(), inputs.cols());
         Matrix path(inputs.rows(), std::min<Index>(batch_size, total));
         for (Index start = 0; start < total; start += batch_size) {

@@ -52,7 +52,7 @@ struct SmoothGrad {
     /// The method whose maps are averaged.
     Method method{};
     /// Noisy samples n.
-    int samples = 50;
+    Index samples = 50;
     /// sigma / (x_max - x_min), with the range taken over the whole input; the paper finds 10-20 % best.
     double noise_level = 0.15;
     /// An absolute sigma; when set, it replaces noise_level.
@@ -60,7 +60,7 @@ struct SmoothGrad {
     /// How the noisy maps are combined.
     Aggregation aggregation = Aggregation::mean;
     /// Noisy samples per call of the method: memory is bounded by it, not by `samples`.
-    int batch_size = 50;
+    Index batch_size = 50;
     /// The seed of the noise.
     std::uint64_t seed = 0;
     /// The input index of the batch's first column: column j's noise is keyed by (seed, first_input + j,
@@ -82,11 +82,11 @@ struct SmoothGrad {
 
     template <DifferentiableModel M>
         requires AttributionMethodFor<Method, M>
-    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix attribute_batch(const M& model, const MatrixRef& inputs, const Vector& output_weights) const {
         detail::check_call(model, inputs, output_weights, name);
         check_parameters();
         const Index features = inputs.rows(), chunk = std::min(batch_size, samples);
-        const Index total = inputs.cols() * static_cast<Index>(samples);
+        const Index total = detail::checked_multiply(inputs.cols(), samples, name);
         Matrix noisy(features, chunk);
         Eigen::VectorXd mean(features), squares(features), delta(features);  // sums, or Welford's state
         Matrix result(features, inputs.cols());
@@ -172,9 +172,9 @@ private:
 
     [[nodiscard]] Eigen::VectorXd finish(const Eigen::VectorXd& mean, const Eigen::VectorXd& squares) const {
         switch (aggregation) {
-            case Aggregation::mean: return mean / samples;
-            case Aggregation::mean_of_squares: return squares / samples;
-            case Aggregation::variance: return squares / samples;
+            case Aggregation::mean: return mean / static_cast<double>(samples);
+            case Aggregation::mean_of_squares: return squares / static_cast<double>(samples);
+            case Aggregation::variance: return squares / static_cast<double>(samples);
         }
         return mean;
     }

@@ -19,7 +19,7 @@ struct VanillaGradient {
     static constexpr std::string_view name = "vanilla_gradient";
 
     template <DifferentiableModel M>
-    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix attribute_batch(const M& model, const MatrixRef& inputs, const Vector& output_weights) const {
         detail::check_call(model, inputs, output_weights, name);
         Matrix gradients = model.gradients(inputs, output_weights);
         detail::check_gradients(gradients, inputs, name);
@@ -37,7 +37,7 @@ struct GradientTimesInput {
     static constexpr std::string_view name = "gradient_x_input";
 
     template <DifferentiableModel M>
-    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix attribute_batch(const M& model, const MatrixRef& inputs, const Vector& output_weights) const {
         detail::check_call(model, inputs, output_weights, name);
         Matrix gradients = model.gradients(inputs, output_weights);
         detail::check_gradients(gradients, inputs, name);

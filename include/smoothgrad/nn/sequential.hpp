@@ -209,7 +209,7 @@ public:
     }
 
     /// The network's output for every column of `batch`: num_classes() x N.
-    [[nodiscard]] Matrix scores(const Matrix& batch) const {
+    [[nodiscard]] Matrix scores(const MatrixRef& batch) const {
         check_batch(batch, "Sequential::scores");
         Matrix result(num_classes(), batch.cols());
         for_each_chunk(batch.cols(), [&](Index start, Index count, Workspace& workspace) {
@@ -219,12 +219,12 @@ public:
     }
 
     /// The gradient of w^T scores with respect to each column of `batch`: input_size() x N.
-    [[nodiscard]] Matrix gradients(const Matrix& batch, const Vector& output_weights) const {
+    [[nodiscard]] Matrix gradients(const MatrixRef& batch, const Vector& output_weights) const {
         return gradients(batch, output_weights, ReluRule::gradient);
     }
 
     /// As gradients(batch, w), with every ReLU's backward step replaced by `rule`.
-    [[nodiscard]] Matrix gradients(const Matrix& batch, const Vector& output_weights, ReluRule rule) const {
+    [[nodiscard]] Matrix gradients(const MatrixRef& batch, const Vector& output_weights, ReluRule rule) const {
         constexpr std::string_view who = "Sequential::gradients";
         check_batch(batch, who);
         smoothgrad::detail::require<shape_error>(output_weights.size() == num_classes(), who, "output weights have ",

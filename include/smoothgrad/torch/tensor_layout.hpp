@@ -15,13 +15,14 @@
 namespace smoothgrad {
 
 /// The batch `columns` (shape.size() x batch) as a contiguous float32 NCHW tensor [batch, C, H, W] on the CPU.
-[[nodiscard]] inline ::torch::Tensor nchw_from_columns(const Matrix& columns, const ImageShape& shape) {
+[[nodiscard]] inline ::torch::Tensor nchw_from_columns(const MatrixRef& columns, const ImageShape& shape) {
     detail::require<shape_error>(columns.rows() == shape.size(), "nchw_from_columns", "columns have ", columns.rows(),
                                  " rows, the shape ", shape, " has ", shape.size(), " values");
-    // Column j of a column-major matrix is the HWC image j, so the whole buffer reads as [batch, H, W, C].
-    const ::torch::Tensor nhwc = ::torch::from_blob(const_cast<float*>(columns.data()),
-                                                    {columns.cols(), shape.height, shape.width, shape.channels},
-                                                    ::torch::kFloat32);
+    // Column j of a column-major matrix is the HWC image j (columns.outerStride() floats apart), so the
+    // buffer reads as [batch, H, W, C].
+    const ::torch::Tensor nhwc = ::torch::from_blob(
+        const_cast<float*>(columns.data()), {columns.cols(), shape.height, shape.width, shape.channels},
+        {columns.outerStride(), shape.width * shape.channels, shape.channels, 1}, ::torch::kFloat32);
     return nhwc.permute({0, 3, 1, 2}).contiguous();  // contiguous() copies: the tensor owns its memory
 }
 
