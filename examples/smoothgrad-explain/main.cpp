@@ -64,15 +64,23 @@ The model sees x = (p * scale - mean) / std for 8-bit pixels p; maps and noise a
 Method:
   --class C                       class to explain (default: the predicted class)
   --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
-                                  gradient-x-input (default vanilla)
-  --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50)
+                                  gradient-x-input | occlusion (default vanilla)
+  --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50; 0 for
+                                  occlusion, which needs no gradient)
   --noise-level F                 noise sigma / (x_max - x_min) (default 0.15)
   --noise-stddev F                an absolute noise sigma instead
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
   --steps M                       integrated-gradients steps (default 50)
-  --baseline black|mean|FILE|blur integrated gradients' starting point: black (pixels 0, the default), mean
-                                  (each channel at --mean: the model's input is 0), blur (the input
-                                  blurred with sigma = a tenth of its shorter side) or an image FILE
+  --baseline black|mean|zero|blur|FILE  integrated gradients' starting point: black (pixels 0, the
+                                  default), mean or zero (each channel at --mean, so that the model's
+                                  normalized input is 0), blur (the input blurred with sigma = a tenth
+                                  of its shorter side) or an image FILE
+  --occlusion-size S              occlusion's window, S x S pixels (default 15)
+  --occlusion-stride D            pixels between window positions (default 1)
+  --occlusion-value F             what covered values are set to, in pixel * scale units (default 0)
+  --occlusion-combine sum|mean    a value's score drops added up (PAIR saliency, the default) or
+                                  averaged over the windows that cover it (Captum)
+  --occlusion-per-channel         one channel at a time instead of all channels of a pixel
   --batch-size B                  samples per model call (default 50)
   --seed S                        noise seed (default 0); input k (0-based, in the order given)
                                   gets its own noise, keyed by (seed, k, sample)
@@ -100,6 +108,11 @@ struct Options {
     std::string method = "vanilla";
     std::string baseline = "black";
     int smooth_samples = 50;
+    bool smooth_samples_given = false;
+    Index occlusion_size = 15, occlusion_stride = 1;
+    float occlusion_value = 0.0f;
+    OcclusionCombine occlusion_combine = OcclusionCombine::sum;
+    bool occlusion_per_channel = false;
     double noise_level = 0.15;
     std::optional<double> noise_stddev;
     Aggregation aggregation = Aggregation::mean;
@@ -165,7 +178,19 @@ Options parse_arguments(int argc, char** argv) {
         else if (flag == "--std") options.model.stddev = parse_numbers(flag, value());
         else if (flag == "--class") options.target_class = command_line::parse_number<Index>(who, flag, value());
         else if (flag == "--method") options.method = value();
-        else if (flag == "--smooth-samples") options.smooth_samples = command_line::parse_number<int>(who, flag, value());
+        else if (flag == "--smooth-samples") {
+            options.smooth_samples = command_line::parse_number<int>(who, flag, value());
+            options.smooth_samples_given = true;
+        } else if (flag == "--occlusion-size") options.occlusion_size = command_line::parse_number<Index>(who, flag, value());
+        else if (flag == "--occlusion-stride") options.occlusion_stride = command_line::parse_number<Index>(who, flag, value());
+        else if (flag == "--occlusion-value") options.occlusion_value = command_line::parse_number<float>(who, flag, value());
+        else if (flag == "--occlusion-per-channel") options.occlusion_per_channel = true;
+        else if (flag == "--occlusion-combine") {
+            const std::string_view name = value();
+            if (name == "sum") options.occlusion_combine = OcclusionCombine::sum;
+            else if (name == "mean") options.occlusion_combine = OcclusionCombine::mean;
+            else throw argument_error(detail::message(who, "--occlusion-combine must be sum or mean, got '", name, "'"));
+        }
         else if (flag == "--noise-level") options.noise_level = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--noise-stddev") options.noise_stddev = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--aggregate") {
@@ -194,10 +219,16 @@ Options parse_arguments(int argc, char** argv) {
     detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,
                     "give at least one --image or --fashion-mnist-index");
     // Every option is checked here, before a model is loaded or a map computed.
-    constexpr std::array methods{"vanilla", "integrated-gradients", "guided-backprop", "deconvnet", "gradient-x-input"};
+    constexpr std::array methods{"vanilla",   "integrated-gradients", "guided-backprop",
+                                 "deconvnet", "gradient-x-input",     "occlusion"};
     detail::require(std::find(methods.begin(), methods.end(), options.method) != methods.end(), who,
-                    "--method must be vanilla, integrated-gradients, guided-backprop, deconvnet or gradient-x-input, got '",
-                    options.method, "'");
+                    "--method must be vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input or ",
+                    "occlusion, got '", options.method, "'");
+    if (options.method == "occlusion" && !options.smooth_samples_given) options.smooth_samples = 0;
+    detail::require(options.occlusion_size >= 1, who, "--occlusion-size must be >= 1, got ", options.occlusion_size);
+    detail::require(options.occlusion_stride >= 1, who, "--occlusion-stride must be >= 1, got ", options.occlusion_stride);
+    detail::require(std::isfinite(options.occlusion_value), who, "--occlusion-value must be finite, got ",
+                    options.occlusion_value);
     detail::require(options.smooth_samples >= 0, who, "--smooth-samples must be >= 0, got ", options.smooth_samples);
     detail::require(std::isfinite(options.noise_level) && options.noise_level >= 0.0, who,
                     "--noise-level must be finite and >= 0, got ", options.noise_level);
@@ -210,9 +241,9 @@ Options parse_arguments(int argc, char** argv) {
                     "--percentile must be in [0, 100], got ", options.percentile);
     detail::require(!options.target_class || *options.target_class >= 0, who, "--class must be >= 0, got ",
                     options.target_class.value_or(0));
-    detail::require(options.baseline == "black" || options.baseline == "mean" || options.baseline == "blur" ||
-                        fs::is_regular_file(options.baseline),
-                    who, "--baseline must be black, mean, blur or an image file, got '", options.baseline, "'");
+    detail::require(options.baseline == "black" || options.baseline == "mean" || options.baseline == "zero" ||
+                        options.baseline == "blur" || fs::is_regular_file(options.baseline),
+                    who, "--baseline must be black, mean, zero, blur or an image file, got '", options.baseline, "'");
     for (const float s : options.model.stddev) detail::require(s != 0.0f, who, "--std must be non-zero, got ", s);
     detail::require(options.model.threads >= 0, who, "--threads must be >= 0, got ", options.model.threads);
     detail::require(std::isfinite(options.scale) && options.scale > 0.0f, who, "--scale must be finite and > 0, got ",
@@ -323,15 +354,24 @@ Vector explain(const explain::Model& net, const Vector& input, std::size_t input
     if (m == "integrated-gradients")
         return explain_with(IntegratedGradients{.steps = options.steps, .baseline = baseline, .batch_size = options.batch_size}, net, input,
                             input_index, target, options, progress);
+    if (m == "occlusion")
+        return explain_with(Occlusion{.shape = net.shape,
+                                      .size = options.occlusion_size,
+                                      .stride = options.occlusion_stride,
+                                      .value = options.occlusion_value,
+                                      .per_channel = options.occlusion_per_channel,
+                                      .combine = options.occlusion_combine,
+                                      .batch_size = options.batch_size},
+                            net, input, input_index, target, options, progress);
     throw argument_error(detail::message(who, "--method must be vanilla, integrated-gradients, guided-backprop, ",
-                                         "deconvnet or gradient-x-input, got '", m, "'"));
+                                         "deconvnet, gradient-x-input or occlusion, got '", m, "'"));
 }
 
 /// Integrated gradients' baseline for `input`, as --baseline says (black: none, the library's zeros).
 std::optional<Vector> baseline_for(const Vector& input, const ImageShape& shape, const explain::Model& net,
                                    const Options& options, const std::optional<Vector>& file_baseline) {
     if (options.baseline == "black") return std::nullopt;
-    if (options.baseline == "mean")
+    if (options.baseline == "mean" || options.baseline == "zero")
         return Vector(Eigen::Map<const Vector>(net.mean.data(), shape.channels).replicate(shape.pixels(), 1));
     if (options.baseline == "blur")
         return gaussian_blur(input, shape, static_cast<double>(std::min(shape.height, shape.width)) / 10.0);
@@ -399,13 +439,18 @@ int run(const Options& options) {
                   << "says so): its maps explain no trained model\n";
     const ImageShape shape = net.shape;
     const std::vector<Input> inputs = gather_inputs(options, shape);
-    const bool file_given = options.baseline != "black" && options.baseline != "mean" && options.baseline != "blur";
+    const bool file_given = options.baseline != "black" && options.baseline != "mean" && options.baseline != "zero" &&
+                            options.baseline != "blur";
     const std::optional<Vector> file_baseline =
         file_given ? std::optional<Vector>(read_input_image(options.baseline, shape, options).pixels * options.scale)
                    : std::nullopt;
     if (options.target_class)
         detail::require(*options.target_class >= 0 && *options.target_class < net.num_classes(), who, "--class must be in [0, ",
                         net.num_classes(), "), got ", *options.target_class);
+    if (options.method == "occlusion")
+        detail::require(options.occlusion_size <= shape.height && options.occlusion_size <= shape.width, who,
+                        "--occlusion-size ", options.occlusion_size, " is larger than the model's ", shape.height, "x",
+                        shape.width, " input");
 
     const Index samples_per_input = std::max(options.smooth_samples, 1);
     const Index total = static_cast<Index>(inputs.size()) * samples_per_input;
@@ -466,6 +511,11 @@ int run(const Options& options) {
         description << "Model " << options.model.file.filename().string() << " (" << net.description << "), method " << options.method;
         if (options.method == "integrated-gradients")
             description << " (" << options.steps << " steps from a " << options.baseline << " baseline)";
+        if (options.method == "occlusion")
+            description << " (" << options.occlusion_size << "x" << options.occlusion_size << " window"
+                        << (options.occlusion_per_channel ? " per channel" : "") << ", stride "
+                        << options.occlusion_stride << ", value " << options.occlusion_value << ", drops "
+                        << (options.occlusion_combine == OcclusionCombine::sum ? "summed" : "averaged") << ")";
         if (options.smooth_samples > 0) {
             description << " with SmoothGrad (n = " << options.smooth_samples << ", ";
             if (options.noise_stddev) description << "noise sigma " << *options.noise_stddev << ")";

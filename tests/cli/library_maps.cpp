@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Checks what smoothgrad-explain wrote against the library: for each method and aggregation, the .npy that
 // the command line tests wrote (Fashion-MNIST test image 5, class 3, n = 4, 8 steps, seed 0) must equal,
-// bit for bit, the map that the library computes with the same settings.
+// bit for bit, the map that the library computes with the same settings; so must occlusion's (5x5 window,
+// stride 2, drops averaged, no SmoothGrad: the command line's default for occlusion).
 //
 //     cli_library_maps MODEL.safetensors MAPS_DIR
 #include <cstdio>
@@ -45,17 +46,21 @@ int main(int argc, char** argv) try {
     const std::pair<const char*, Aggregation> aggregations[] = {
         {"mean", Aggregation::mean}, {"square", Aggregation::mean_of_squares}, {"variance", Aggregation::variance}};
     int equal = 0, different = 0;
+    const auto check = [&](const std::filesystem::path& file, const Vector& expected) {
+        const NpyArray written = read_npy(file);
+        const bool same = written.data.size() == expected.size() && written.data == expected &&
+                          written.shape == std::vector<std::size_t>{28, 28, 1};
+        std::printf("%s: %s\n", file.filename().string().c_str(), same ? "equal" : "DIFFERENT");
+        (same ? equal : different) += 1;
+    };
     for (const std::string method : {"vanilla", "integrated-gradients", "guided-backprop", "deconvnet", "gradient-x-input"}) {
         for (const auto& [name, aggregation] : aggregations) {
-            const std::filesystem::path file = std::filesystem::path(argv[2]) / (method + "-" + name + ".npy");
-            const NpyArray written = read_npy(file);
-            const Vector expected = library_map(method, aggregation, loaded.network, image);
-            const bool same = written.data.size() == expected.size() && written.data == expected &&
-                              written.shape == std::vector<std::size_t>{28, 28, 1};
-            std::printf("%s: %s\n", file.filename().string().c_str(), same ? "equal" : "DIFFERENT");
-            (same ? equal : different) += 1;
+            check(std::filesystem::path(argv[2]) / (method + "-" + name + ".npy"),
+                  library_map(method, aggregation, loaded.network, image));
         }
     }
+    const Occlusion occlusion{.shape = {28, 28, 1}, .size = 5, .stride = 2, .combine = OcclusionCombine::mean};
+    check(std::filesystem::path(argv[2]) / "occlusion.npy", occlusion(loaded.network, image, 3));
     std::printf("%d maps equal, %d different\n", equal, different);
     return different == 0 ? 0 : 1;
 } catch (const std::exception& e) {

@@ -13,6 +13,8 @@ namespace a = archetypes;
 // DifferentiableModel
 static_assert(DifferentiableModel<a::Model>, "type with every requirement models DifferentiableModel");
 static_assert(DifferentiableModel<a::GuidedModel>, "a refinement still models the base concept");
+static_assert(DifferentiableModel<a::RefModel>, "type that takes MatrixRef batches models DifferentiableModel");
+static_assert(AttributionMethodFor<SmoothGrad<IntegratedGradients>, a::RefModel>);
 static_assert(!DifferentiableModel<a::WithoutInputSize>, "type without input_size() does not model DifferentiableModel");
 static_assert(!DifferentiableModel<a::WithoutNumClasses>, "type without num_classes() does not model DifferentiableModel");
 static_assert(!DifferentiableModel<a::WithoutScores>, "type without scores() does not model DifferentiableModel");
@@ -31,6 +33,7 @@ static_assert(!GuidedBackpropModel<a::WithMutableGuidedGradients>, "type with a 
 static_assert(AttributionMethodFor<VanillaGradient, a::Model>);
 static_assert(AttributionMethodFor<GradientTimesInput, a::Model>);
 static_assert(AttributionMethodFor<IntegratedGradients, a::Model>);
+static_assert(AttributionMethodFor<Occlusion, a::Model>, "occlusion needs only scores");
 static_assert(AttributionMethodFor<SmoothGrad<IntegratedGradients>, a::Model>);
 static_assert(AttributionMethodFor<GuidedBackprop, a::GuidedModel>);
 static_assert(AttributionMethodFor<Deconvnet, a::GuidedModel>);
