@@ -5,13 +5,14 @@
 // Python PyTorch.
 //
 //     smoothgrad_torch_smooth_grad FILE.pt [--samples N] [--batch B] [--repeats R] [--warmup W]
-//                                  [--threads T] [--image IMAGE.npy]
+//                                  [--threads T] [--image IMAGE.npy] [--no-block-reuse]
 //
 // FILE.pt: a TorchScript file with smoothgrad.json metadata (scripts/export_torchscript.py). The map is
 // SmoothGrad{.samples = N (50), .noise_level = 0.15, .batch_size = B (50)} of the predicted class; W
 // untimed maps (default 1) come first, then R timed ones (default 3). T: LibTorch's intra-op threads
 // (default 2). IMAGE.npy: float32 pixels in [0, 1] of shape (height, width, channels); without it, a
-// fixed smooth pattern (image_pattern below, which the peer script reproduces). Prints one JSON line:
+// fixed smooth pattern (image_pattern below, which the peer script reproduces). --no-block-reuse:
+// TorchScriptParams::reuse_blocks = false. Prints one JSON line:
 //
 //     {"file": ..., "input_size": "224x224x3", "samples": N, "batch_size": B, "threads": T, "class": c,
 //      "load_ms": ..., "warmup_ms": [...], "times_ms": [...], "median_ms": ..., "page_faults": [...],
@@ -52,12 +53,13 @@ struct Options {
     int repeats = 3;
     int warmup = 1;
     int threads = 2;
+    bool reuse_blocks = true;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
     std::cerr << "smoothgrad_torch_smooth_grad: " << problem << "\n"
               << "usage: smoothgrad_torch_smooth_grad FILE.pt [--samples N] [--batch B] [--repeats R] "
-                 "[--warmup W] [--threads T] [--image IMAGE.npy]\n";
+                 "[--warmup W] [--threads T] [--image IMAGE.npy] [--no-block-reuse]\n";
     std::exit(2);
 }
 
@@ -81,6 +83,7 @@ Options parse(int argc, char** argv) {
         else if (arg == "--warmup") options.warmup = integer_option(argc, argv, i, "--warmup", 0);
         else if (arg == "--threads") options.threads = integer_option(argc, argv, i, "--threads", 1);
         else if (arg == "--image" && i + 1 < argc) options.image = argv[++i];
+        else if (arg == "--no-block-reuse") options.reuse_blocks = false;
         else if (!arg.starts_with("--") && options.file.empty()) options.file = arg;
         else usage("unknown or incomplete argument '" + arg + "'");
     }
@@ -147,7 +150,7 @@ int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
     try {
         const Clock::time_point load_start = Clock::now();
-        const TorchScriptModel model(options.file, {.threads = options.threads});
+        const TorchScriptModel model(options.file, {.threads = options.threads, .reuse_blocks = options.reuse_blocks});
         const double load_ms = milliseconds_since(load_start);
 
         const Vector image = load_image(options, model.input_shape());

@@ -262,6 +262,13 @@ TEST_CASE("large blocks are reused from call to call, dropped when unused, and f
         CHECK(cache.cached_bytes() > 0);
     }
     CHECK(cache.cached_bytes() == 0);  // the last model is gone
+
+    const TorchScriptModel without_reuse(fixtures / "resnet18.pt", {.reuse_blocks = false});
+    const Matrix expected = without_reuse.gradients(inputs, w);
+    CHECK(cache.cached_bytes() == 0);  // its calls' blocks went back to malloc
+    const TorchScriptModel with_reuse(fixtures / "resnet18.pt");
+    CHECK(with_reuse.gradients(inputs, w) == expected);
+    CHECK(cache.cached_bytes() > 0);
 }
 
 TEST_CASE("the threads setting is LibTorch's intra-op thread count", "[torch]") {

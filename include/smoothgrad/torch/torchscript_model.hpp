@@ -52,6 +52,10 @@ struct TorchScriptParams {
     /// LibTorch's intra-op threads. LibTorch keeps one such setting per process, so a value > 0 sets it
     /// for the whole process; 0 leaves it as it is.
     int threads = 0;
+    /// Keep the large CPU blocks that a call frees for the next call (see torch/block_cache.hpp): with
+    /// glibc's malloc this halves the time of SmoothGrad on ResNet-50, at the price of a higher peak
+    /// memory (BENCHMARKS.md measures both). false: every block goes back to malloc at once.
+    bool reuse_blocks = true;
 };
 
 namespace detail {
@@ -145,9 +149,9 @@ public:
     }
 
     /// Class scores of a batch of HWC pixel columns: classes x batch.
-    [[nodiscard]] Matrix scores(const Matrix& inputs) const {
+    [[nodiscard]] Matrix scores(const MatrixRef& inputs) const {
         check_batch(inputs);
-        const detail::BlockCache::CallScope reusing_blocks;
+        const std::optional<detail::BlockCache::CallScope> reusing_blocks = block_reuse();
         const ::torch::NoGradGuard no_gradients;
         const ::torch::Tensor output = forward(plain_, to_model_input(to_device(inputs)));
         Matrix result(classes_, inputs.cols());
@@ -158,12 +162,12 @@ public:
     }
 
     /// The gradient of w^T scores with respect to each column's pixels: features x batch.
-    [[nodiscard]] Matrix gradients(const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix gradients(const MatrixRef& inputs, const Vector& output_weights) const {
         return gradients_of(plain_, inputs, output_weights);
     }
 
     /// As gradients(inputs, w), with every ReLU's backward step replaced by `rule`.
-    [[nodiscard]] Matrix gradients(const Matrix& inputs, const Vector& output_weights, ReluRule rule) const {
+    [[nodiscard]] Matrix gradients(const MatrixRef& inputs, const Vector& output_weights, ReluRule rule) const {
         return gradients_of(program_for(rule), inputs, output_weights);
     }
 
@@ -187,6 +191,7 @@ private:
                         "' asked for, but LibTorch has no CUDA device here");
         detail::require(params.threads >= 0, who_, "threads must be >= 0, got ", params.threads);
         if (params.threads > 0) at::set_num_threads(params.threads);
+        reuse_blocks_ = params.reuse_blocks;
 
         const std::optional<ImageShape> shape = params.input_shape ? params.input_shape : metadata_.input_shape;
         detail::require(shape.has_value(), who_, "the input size is unknown: the file carries no ",
@@ -298,12 +303,12 @@ private:
         return scores;
     }
 
-    [[nodiscard]] Matrix gradients_of(const Program& program, const Matrix& inputs, const Vector& output_weights) const {
+    [[nodiscard]] Matrix gradients_of(const Program& program, const MatrixRef& inputs, const Vector& output_weights) const {
         check_batch(inputs);
         detail::require<shape_error>(output_weights.size() == classes_, who_,
                                      "output weights have ", output_weights.size(), " entries, the model has ",
                                      classes_, " classes");
-        const detail::BlockCache::CallScope reusing_blocks;
+        const std::optional<detail::BlockCache::CallScope> reusing_blocks = block_reuse();
         const ::torch::AutoGradMode with_gradients(true);
         const ::torch::Tensor pixels = to_device(inputs).requires_grad_(true);
         const ::torch::Tensor scores = forward(program, to_model_input(pixels));
@@ -322,7 +327,13 @@ private:
         return result;
     }
 
-    [[nodiscard]] ::torch::Tensor to_device(const Matrix& inputs) const {
+    /// A call's scope of block reuse, if the model reuses blocks.
+    [[nodiscard]] std::optional<detail::BlockCache::CallScope> block_reuse() const {
+        if (!reuse_blocks_) return std::nullopt;
+        return std::optional<detail::BlockCache::CallScope>(std::in_place);
+    }
+
+    [[nodiscard]] ::torch::Tensor to_device(const MatrixRef& inputs) const {
         return nchw_from_columns(inputs, shape_).to(device_);
     }
 
@@ -330,7 +341,7 @@ private:
         return (pixels - mean_) / stddev_;
     }
 
-    void check_batch(const Matrix& inputs) const {
+    void check_batch(const MatrixRef& inputs) const {
         detail::require<shape_error>(inputs.rows() == input_size() && inputs.cols() > 0,
                                      who_, "batch is ", inputs.rows(), "x", inputs.cols(),
                                      ", expected ", input_size(), " rows (", shape_, ") and at least one column");
@@ -348,6 +359,7 @@ private:
     Program plain_, guided_, deconvnet_;
     int relu_count_ = 0;
     std::optional<std::string> rule_problem_;
+    bool reuse_blocks_ = true;
 };
 
 static_assert(GuidedBackpropModel<TorchScriptModel>);
