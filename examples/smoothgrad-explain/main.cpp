@@ -64,13 +64,16 @@ The model sees x = (p * scale - mean) / std for 8-bit pixels p; maps and noise a
 Method:
   --class C                       class to explain (default: the predicted class)
   --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
-                                  gradient-x-input | occlusion (default vanilla)
+                                  gradient-x-input | blur-ig | occlusion (default vanilla)
   --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50; 0 for
                                   occlusion, which needs no gradient)
   --noise-level F                 noise sigma / (x_max - x_min) (default 0.15)
   --noise-stddev F                an absolute noise sigma instead
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
-  --steps M                       integrated-gradients steps (default 50)
+  --steps M                       integrated-gradients steps (default 50; blur-ig: 100)
+  --max-sigma F                   blur-ig: the blur at the end of its path, in pixels (default 50)
+  --grad-step F                   blur-ig: the sigma step of d blur / d sigma (default 0.01)
+  --sqrt-spacing                  blur-ig: square-root spacing of the sigmas, as PAIR saliency's sqrt
   --baseline black|mean|zero|blur|FILE  integrated gradients' starting point: black (pixels 0, the
                                   default), mean or zero (each channel at --mean, so that the model's
                                   normalized input is 0), blur (the input blurred with sigma = a tenth
@@ -117,6 +120,9 @@ struct Options {
     std::optional<double> noise_stddev;
     Aggregation aggregation = Aggregation::mean;
     int steps = 50, batch_size = 50;
+    bool steps_given = false;
+    double max_sigma = 50.0, grad_step = 0.01;
+    bool sqrt_spacing = false;
     std::uint64_t seed = 0;
     std::optional<fs::path> png, npy, gallery;
     Colormap colormap = Colormap::gray;
@@ -199,7 +205,12 @@ Options parse_arguments(int argc, char** argv) {
             else if (name == "square") options.aggregation = Aggregation::mean_of_squares;
             else if (name == "variance") options.aggregation = Aggregation::variance;
             else throw argument_error(detail::message(who, "--aggregate must be mean, square or variance, got '", name, "'"));
-        } else if (flag == "--steps") options.steps = command_line::parse_number<int>(who, flag, value());
+        } else if (flag == "--steps") {
+            options.steps = command_line::parse_number<int>(who, flag, value());
+            options.steps_given = true;
+        } else if (flag == "--max-sigma") options.max_sigma = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--grad-step") options.grad_step = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--sqrt-spacing") options.sqrt_spacing = true;
         else if (flag == "--baseline") options.baseline = value();
         else if (flag == "--batch-size") options.batch_size = command_line::parse_number<int>(who, flag, value());
         else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());
@@ -219,11 +230,16 @@ Options parse_arguments(int argc, char** argv) {
     detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,
                     "give at least one --image or --fashion-mnist-index");
     // Every option is checked here, before a model is loaded or a map computed.
-    constexpr std::array methods{"vanilla",   "integrated-gradients", "guided-backprop",
-                                 "deconvnet", "gradient-x-input",     "occlusion"};
+    constexpr std::array methods{"vanilla",          "integrated-gradients", "guided-backprop", "deconvnet",
+                                 "gradient-x-input", "blur-ig",              "occlusion"};
     detail::require(std::find(methods.begin(), methods.end(), options.method) != methods.end(), who,
-                    "--method must be vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input or ",
-                    "occlusion, got '", options.method, "'");
+                    "--method must be vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input, ",
+                    "blur-ig or occlusion, got '", options.method, "'");
+    if (options.method == "blur-ig" && !options.steps_given) options.steps = 100;
+    detail::require(std::isfinite(options.max_sigma) && options.max_sigma > 0.0, who,
+                    "--max-sigma must be finite and > 0, got ", options.max_sigma);
+    detail::require(std::isfinite(options.grad_step) && options.grad_step > 0.0, who,
+                    "--grad-step must be finite and > 0, got ", options.grad_step);
     if (options.method == "occlusion" && !options.smooth_samples_given) options.smooth_samples = 0;
     detail::require(options.occlusion_size >= 1, who, "--occlusion-size must be >= 1, got ", options.occlusion_size);
     detail::require(options.occlusion_stride >= 1, who, "--occlusion-stride must be >= 1, got ", options.occlusion_stride);
@@ -354,6 +370,14 @@ Vector explain(const explain::Model& net, const Vector& input, std::size_t input
     if (m == "integrated-gradients")
         return explain_with(IntegratedGradients{.steps = options.steps, .baseline = baseline, .batch_size = options.batch_size}, net, input,
                             input_index, target, options, progress);
+    if (m == "blur-ig")
+        return explain_with(BlurIntegratedGradients{.shape = net.shape,
+                                                    .max_sigma = options.max_sigma,
+                                                    .steps = options.steps,
+                                                    .grad_step = options.grad_step,
+                                                    .sqrt_spacing = options.sqrt_spacing,
+                                                    .batch_size = options.batch_size},
+                            net, input, input_index, target, options, progress);
     if (m == "occlusion")
         return explain_with(Occlusion{.shape = net.shape,
                                       .size = options.occlusion_size,
@@ -364,7 +388,7 @@ Vector explain(const explain::Model& net, const Vector& input, std::size_t input
                                       .batch_size = options.batch_size},
                             net, input, input_index, target, options, progress);
     throw argument_error(detail::message(who, "--method must be vanilla, integrated-gradients, guided-backprop, ",
-                                         "deconvnet, gradient-x-input or occlusion, got '", m, "'"));
+                                         "deconvnet, gradient-x-input, blur-ig or occlusion, got '", m, "'"));
 }
 
 /// Integrated gradients' baseline for `input`, as --baseline says (black: none, the library's zeros).
@@ -511,6 +535,9 @@ int run(const Options& options) {
         description << "Model " << options.model.file.filename().string() << " (" << net.description << "), method " << options.method;
         if (options.method == "integrated-gradients")
             description << " (" << options.steps << " steps from a " << options.baseline << " baseline)";
+        if (options.method == "blur-ig")
+            description << " (" << options.steps << " steps to sigma " << options.max_sigma
+                        << (options.sqrt_spacing ? ", square-root spacing" : "") << ")";
         if (options.method == "occlusion")
             description << " (" << options.occlusion_size << "x" << options.occlusion_size << " window"
                         << (options.occlusion_per_channel ? " per channel" : "") << ", stride "

@@ -11,6 +11,7 @@
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/target.hpp"
 #include "smoothgrad/core/types.hpp"
+#include "smoothgrad/methods/blur_integrated_gradients.hpp"
 #include "smoothgrad/methods/explain_batch.hpp"
 #include "smoothgrad/methods/guided_backprop.hpp"
 #include "smoothgrad/methods/integrated_gradients.hpp"

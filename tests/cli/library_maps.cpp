@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Checks what smoothgrad-explain wrote against the library: for each method and aggregation, the .npy that
 // the command line tests wrote (Fashion-MNIST test image 5, class 3, n = 4, 8 steps, seed 0) must equal,
-// bit for bit, the map that the library computes with the same settings; so must occlusion's (5x5 window,
-// stride 2, drops averaged, no SmoothGrad: the command line's default for occlusion).
+// bit for bit, the map that the library computes with the same settings; so must blur IG's (6 steps to
+// sigma 3, square-root spacing, n = 4) and occlusion's (5x5 window, stride 2, drops averaged, no SmoothGrad:
+// the command line's default for occlusion).
 //
 //     cli_library_maps MODEL.safetensors MAPS_DIR
 #include <cstdio>
@@ -59,6 +60,9 @@ int main(int argc, char** argv) try {
                   library_map(method, aggregation, loaded.network, image));
         }
     }
+    const BlurIntegratedGradients blur_ig{.shape = {28, 28, 1}, .max_sigma = 3.0, .steps = 6, .sqrt_spacing = true};
+    check(std::filesystem::path(argv[2]) / "blur-ig.npy",
+          SmoothGrad<BlurIntegratedGradients>{.method = blur_ig, .samples = 4, .batch_size = 50}(loaded.network, image, 3));
     const Occlusion occlusion{.shape = {28, 28, 1}, .size = 5, .stride = 2, .combine = OcclusionCombine::mean};
     check(std::filesystem::path(argv[2]) / "occlusion.npy", occlusion(loaded.network, image, 3));
     std::printf("%d maps equal, %d different\n", equal, different);

@@ -34,6 +34,7 @@ static_assert(AttributionMethodFor<VanillaGradient, a::Model>);
 static_assert(AttributionMethodFor<GradientTimesInput, a::Model>);
 static_assert(AttributionMethodFor<IntegratedGradients, a::Model>);
 static_assert(AttributionMethodFor<Occlusion, a::Model>, "occlusion needs only scores");
+static_assert(AttributionMethodFor<SmoothGrad<BlurIntegratedGradients>, a::Model>, "SmoothGrad wraps blur IG");
 static_assert(AttributionMethodFor<SmoothGrad<IntegratedGradients>, a::Model>);
 static_assert(AttributionMethodFor<GuidedBackprop, a::GuidedModel>);
 static_assert(AttributionMethodFor<Deconvnet, a::GuidedModel>);
