@@ -35,6 +35,8 @@ static_assert(AttributionMethodFor<GradientTimesInput, a::Model>);
 static_assert(AttributionMethodFor<IntegratedGradients, a::Model>);
 static_assert(AttributionMethodFor<Occlusion, a::Model>, "occlusion needs only scores");
 static_assert(AttributionMethodFor<SmoothGrad<BlurIntegratedGradients>, a::Model>, "SmoothGrad wraps blur IG");
+static_assert(AttributionMethodFor<SmoothGrad<GuidedIntegratedGradients>, a::Model>, "SmoothGrad wraps guided IG");
+static_assert(AttributionMethodFor<SmoothGrad<ExpectedGradients>, a::Model>, "SmoothGrad wraps expected gradients");
 static_assert(AttributionMethodFor<SmoothGrad<IntegratedGradients>, a::Model>);
 static_assert(AttributionMethodFor<GuidedBackprop, a::GuidedModel>);
 static_assert(AttributionMethodFor<Deconvnet, a::GuidedModel>);
