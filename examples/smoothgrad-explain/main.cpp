@@ -64,16 +64,27 @@ The model sees x = (p * scale - mean) / std for 8-bit pixels p; maps and noise a
 Method:
   --class C                       class to explain (default: the predicted class)
   --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
-                                  gradient-x-input | blur-ig | occlusion (default vanilla)
+                                  gradient-x-input | blur-ig | guided-ig | expected-gradients |
+                                  occlusion (default vanilla)
   --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50; 0 for
-                                  occlusion, which needs no gradient)
+                                  occlusion, which needs no gradient, and for expected-gradients,
+                                  which averages its own draws)
   --noise-level F                 noise sigma / (x_max - x_min) (default 0.15)
   --noise-stddev F                an absolute noise sigma instead
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
-  --steps M                       integrated-gradients steps (default 50; blur-ig: 100)
+  --steps M                       integrated-gradients steps (default 50; blur-ig: 100; guided-ig: 200)
   --max-sigma F                   blur-ig: the blur at the end of its path, in pixels (default 50)
   --grad-step F                   blur-ig: the sigma step of d blur / d sigma (default 0.01)
   --sqrt-spacing                  blur-ig: square-root spacing of the sigmas, as PAIR saliency's sqrt
+  --fraction F                    guided-ig: the share of features moved at a time (default 0.25)
+  --max-dist F                    guided-ig: how far from the straight path a feature may go, in
+                                  alpha (default 0.02)
+  --baselines FILE[,FILE...]      expected-gradients: the reference set: images, .npy files of shape
+                                  (N, H, W, C) in pixel * scale units, or fashion-mnist-train:A-B
+                                  (training images A to B)
+  --draws N                       expected-gradients: (baseline, alpha) draws per input (default 50)
+  --draw-noise F                  expected-gradients: sigma of noise added to each draw's input
+                                  (Captum's GradientShap stdevs; default 0)
   --baseline black|mean|zero|blur|FILE  integrated gradients' starting point: black (pixels 0, the
                                   default), mean or zero (each channel at --mean, so that the model's
                                   normalized input is 0), blur (the input blurred with sigma = a tenth
@@ -99,6 +110,13 @@ Output:
   --help                          this text
 )";
 
+constexpr std::array<std::string_view, 9> method_names{
+    "vanilla",   "integrated-gradients", "guided-backprop", "deconvnet", "gradient-x-input",
+    "blur-ig",   "guided-ig",            "expected-gradients", "occlusion"};
+constexpr std::string_view method_list =
+    "vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input, blur-ig, guided-ig, "
+    "expected-gradients or occlusion";
+
 /// Everything the command line says.
 struct Options {
     explain::ModelOptions model;
@@ -106,7 +124,7 @@ struct Options {
     std::vector<Index> fashion_mnist_indices;
     fs::path fashion_mnist_dir = default_fashion_mnist_dir();
     bool resize = false;
-    float scale = 1.0f / 255.0f;
+    double scale = 1.0 / 255.0;
     std::optional<Index> target_class;
     std::string method = "vanilla";
     std::string baseline = "black";
@@ -123,6 +141,10 @@ struct Options {
     bool steps_given = false;
     double max_sigma = 50.0, grad_step = 0.01;
     bool sqrt_spacing = false;
+    double fraction = 0.25, max_dist = 0.02;
+    std::vector<std::string> baselines;
+    Index draws = 50;
+    double draw_noise = 0.0;
     std::uint64_t seed = 0;
     std::optional<fs::path> png, npy, gallery;
     Colormap colormap = Colormap::gray;
@@ -157,6 +179,19 @@ ImageShape parse_shape(std::string_view flag, std::string_view text) {
     return shape;
 }
 
+/// An index "K" or a range "A-B" of Fashion-MNIST images, as [first, last].
+std::pair<Index, Index> parse_range(std::string_view flag, std::string_view item) {
+    const auto dash = item.find('-', 1);
+    const auto first = command_line::parse_number<Index>(who, flag, item.substr(0, dash));
+    const auto last = dash == std::string_view::npos ? first : command_line::parse_number<Index>(who, flag, item.substr(dash + 1));
+    detail::require(first >= 0 && last >= first && last - first < 100000, who, flag,
+                    " expects indices or ranges A-B with 0 <= A <= B, got '", item, "'");
+    return {first, last};
+}
+
+/// The prefix of a --baselines item that names Fashion-MNIST training images.
+constexpr std::string_view train_prefix = "fashion-mnist-train:";
+
 Options parse_arguments(int argc, char** argv) {
     Options options;
     command_line::for_each_flag(argc, argv, who, [&](std::string_view flag, const command_line::ValueReader& value) {
@@ -171,15 +206,11 @@ Options parse_arguments(int argc, char** argv) {
             for (const auto file : command_line::split(value(), ',')) options.images.emplace_back(file);
         else if (flag == "--fashion-mnist-index")
             for (const auto item : command_line::split(value(), ',')) {
-                const auto dash = item.find('-', 1);
-                const auto first = command_line::parse_number<Index>(who, flag, item.substr(0, dash));
-                const auto last = dash == std::string_view::npos ? first : command_line::parse_number<Index>(who, flag, item.substr(dash + 1));
-                detail::require(first >= 0 && last >= first && last - first < 100000, who, flag,
-                                " expects indices or ranges A-B with 0 <= A <= B, got '", item, "'");
+                const auto [first, last] = parse_range(flag, item);
                 for (Index k = first; k <= last; ++k) options.fashion_mnist_indices.push_back(k);
             }
         else if (flag == "--fashion-mnist-dir") options.fashion_mnist_dir = value();
-        else if (flag == "--scale") options.scale = command_line::parse_number<float>(who, flag, value());
+        else if (flag == "--scale") options.scale = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--mean") options.model.mean = parse_numbers(flag, value());
         else if (flag == "--std") options.model.stddev = parse_numbers(flag, value());
         else if (flag == "--class") options.target_class = command_line::parse_number<Index>(who, flag, value());
@@ -211,6 +242,12 @@ Options parse_arguments(int argc, char** argv) {
         } else if (flag == "--max-sigma") options.max_sigma = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--grad-step") options.grad_step = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--sqrt-spacing") options.sqrt_spacing = true;
+        else if (flag == "--fraction") options.fraction = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--max-dist") options.max_dist = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--baselines")
+            for (const auto item : command_line::split(value(), ',')) options.baselines.emplace_back(item);
+        else if (flag == "--draws") options.draws = command_line::parse_number<Index>(who, flag, value());
+        else if (flag == "--draw-noise") options.draw_noise = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--baseline") options.baseline = value();
         else if (flag == "--batch-size") options.batch_size = command_line::parse_number<int>(who, flag, value());
         else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());
@@ -230,12 +267,25 @@ Options parse_arguments(int argc, char** argv) {
     detail::require(!options.images.empty() || !options.fashion_mnist_indices.empty(), who,
                     "give at least one --image or --fashion-mnist-index");
     // Every option is checked here, before a model is loaded or a map computed.
-    constexpr std::array methods{"vanilla",          "integrated-gradients", "guided-backprop", "deconvnet",
-                                 "gradient-x-input", "blur-ig",              "occlusion"};
-    detail::require(std::find(methods.begin(), methods.end(), options.method) != methods.end(), who,
-                    "--method must be vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input, ",
-                    "blur-ig or occlusion, got '", options.method, "'");
+    detail::require(std::find(method_names.begin(), method_names.end(), options.method) != method_names.end(), who,
+                    "--method must be ", method_list, ", got '", options.method, "'");
     if (options.method == "blur-ig" && !options.steps_given) options.steps = 100;
+    if (options.method == "guided-ig" && !options.steps_given) options.steps = 200;
+    detail::require(options.fraction > 0.0 && options.fraction <= 1.0, who, "--fraction must be in (0, 1], got ",
+                    options.fraction);
+    detail::require(options.max_dist > 0.0 && options.max_dist <= 1.0, who, "--max-dist must be in (0, 1], got ",
+                    options.max_dist);
+    detail::require(options.draws >= 1, who, "--draws must be >= 1, got ", options.draws);
+    detail::require(std::isfinite(options.draw_noise) && options.draw_noise >= 0.0, who,
+                    "--draw-noise must be finite and >= 0, got ", options.draw_noise);
+    if (options.method == "expected-gradients") {
+        detail::require(!options.baselines.empty(), who,
+                        "--method expected-gradients needs --baselines (the reference set: images or a .npy file)");
+        if (!options.smooth_samples_given) options.smooth_samples = 0;
+    }
+    for (const std::string& item : options.baselines)
+        if (!item.starts_with(train_prefix)) detail::require<io_error>(fs::is_regular_file(item), who, "--baselines: cannot open '", item, "'");
+        else (void)parse_range("--baselines", std::string_view(item).substr(train_prefix.size()));
     detail::require(std::isfinite(options.max_sigma) && options.max_sigma > 0.0, who,
                     "--max-sigma must be finite and > 0, got ", options.max_sigma);
     detail::require(std::isfinite(options.grad_step) && options.grad_step > 0.0, who,
@@ -262,7 +312,7 @@ Options parse_arguments(int argc, char** argv) {
                     who, "--baseline must be black, mean, zero, blur or an image file, got '", options.baseline, "'");
     for (const float s : options.model.stddev) detail::require(s != 0.0f, who, "--std must be non-zero, got ", s);
     detail::require(options.model.threads >= 0, who, "--threads must be >= 0, got ", options.model.threads);
-    detail::require(std::isfinite(options.scale) && options.scale > 0.0f, who, "--scale must be finite and > 0, got ",
+    detail::require(std::isfinite(options.scale) && options.scale > 0.0, who, "--scale must be finite and > 0, got ",
                     options.scale);
     const std::size_t inputs = options.images.size() + options.fashion_mnist_indices.size();
     for (const auto& output : {options.png, options.npy})
@@ -280,6 +330,13 @@ struct Input {
     std::optional<int> label;
 };
 
+/// 8-bit pixel values times --scale, computed in double and rounded once: with the default 1/255 this is
+/// p / 255 exactly as PyTorch's ToTensor computes it (a float multiplication by 1/255 differs in the last bit
+/// for 126 of the 256 values, enough to flip a ReLU somewhere along an integrated-gradients path).
+Vector scaled(const Eigen::Ref<const Vector>& pixels, const Options& options) {
+    return (pixels.cast<double>() * options.scale).cast<float>();
+}
+
 /// The image an input is read from --image files: 8-bit values, brought to `shape` by --resize if asked.
 Image read_input_image(const fs::path& file, const ImageShape& shape, const Options& options) {
     Image raw = load_image(file, {.channels = static_cast<int>(shape.channels), .scale = 1.0f});
@@ -292,11 +349,49 @@ Image read_input_image(const fs::path& file, const ImageShape& shape, const Opti
     return raw;
 }
 
+/// Expected gradients' reference set from --baselines: one column per image, or per entry of a .npy file of
+/// shape (N, H, W, C) whose values are already in pixel * scale units. Empty without --baselines.
+Matrix read_references(const Options& options, const ImageShape& shape) {
+    std::vector<Vector> columns;
+    for (const std::string& item : options.baselines) {
+        if (item.starts_with(train_prefix)) {
+            const auto [first, last] = parse_range("--baselines", std::string_view(item).substr(train_prefix.size()));
+            const Dataset train = load_fashion_mnist(options.fashion_mnist_dir, Split::train, {.limit = static_cast<std::size_t>(last + 1), .scale = 1.0f});
+            detail::require<shape_error>(train.shape == shape, who, "Fashion-MNIST images are ", train.shape,
+                                         ", the model expects ", shape);
+            detail::require(last < train.images.cols(), who, "--baselines: ", item, " runs past the training set's ",
+                            train.images.cols(), " images");
+            for (Index k = first; k <= last; ++k) columns.push_back(scaled(train.images.col(k), options));
+            continue;
+        }
+        const fs::path file = item;
+        if (file.extension() != ".npy") {
+            columns.push_back(scaled(read_input_image(file, shape, options).pixels, options));
+            continue;
+        }
+        const NpyArray array = read_npy(file);
+        const std::vector<std::size_t> expected{static_cast<std::size_t>(shape.height),
+                                                static_cast<std::size_t>(shape.width),
+                                                static_cast<std::size_t>(shape.channels)};
+        detail::require<shape_error>(array.shape.size() == 4 && array.shape[0] >= 1 &&
+                                         std::equal(expected.begin(), expected.end(), array.shape.begin() + 1),
+                                     who, "--baselines: '", file.string(), "' must hold an array of shape (N, ",
+                                     shape.height, ", ", shape.width, ", ", shape.channels, ")");
+        // C order of (N, H, W, C) is one HWC column after another.
+        for (std::size_t n = 0; n < array.shape[0]; ++n)
+            columns.push_back(array.data.segment(static_cast<Index>(n) * shape.size(), shape.size()));
+    }
+    Matrix references(shape.size(), static_cast<Index>(columns.size()));
+    for (std::size_t k = 0; k < columns.size(); ++k) references.col(static_cast<Index>(k)) = columns[k];
+    detail::require<numeric_error>(references.allFinite(), who, "--baselines contain NaN or Inf");
+    return references;
+}
+
 std::vector<Input> gather_inputs(const Options& options, const ImageShape& shape) {
     std::vector<Input> inputs;
     for (const fs::path& file : options.images) {
         const Image raw = read_input_image(file, shape, options);
-        inputs.push_back({file.stem().string(), raw.pixels * options.scale, {raw.pixels / 255.0f, raw.shape}, std::nullopt});
+        inputs.push_back({file.stem().string(), scaled(raw.pixels, options), {raw.pixels / 255.0f, raw.shape}, std::nullopt});
     }
     if (!options.fashion_mnist_indices.empty()) {
         const Dataset test = load_fashion_mnist(options.fashion_mnist_dir, Split::test, {.scale = 1.0f});
@@ -306,7 +401,7 @@ std::vector<Input> gather_inputs(const Options& options, const ImageShape& shape
             detail::require(k < test.images.cols(), who, "--fashion-mnist-index ", k, " is past the test set's ",
                             test.images.cols(), " images");
             const Vector raw = test.images.col(k);
-            inputs.push_back({"fashion-mnist-test-" + std::to_string(k), raw * options.scale, {raw / 255.0f, shape},
+            inputs.push_back({"fashion-mnist-test-" + std::to_string(k), scaled(raw, options), {raw / 255.0f, shape},
                               test.labels[static_cast<std::size_t>(k)]});
         }
     }
@@ -361,7 +456,8 @@ Vector explain_with(const Method& method, const explain::Model& net, const Vecto
 }
 
 Vector explain(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
-               const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline) {
+               const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline,
+               const Matrix& references) {
     const std::string& m = options.method;
     if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, input_index, target, options, progress);
     if (m == "gradient-x-input") return explain_with(GradientTimesInput{}, net, input, input_index, target, options, progress);
@@ -387,8 +483,20 @@ Vector explain(const explain::Model& net, const Vector& input, std::size_t input
                                       .combine = options.occlusion_combine,
                                       .batch_size = options.batch_size},
                             net, input, input_index, target, options, progress);
-    throw argument_error(detail::message(who, "--method must be vanilla, integrated-gradients, guided-backprop, ",
-                                         "deconvnet, gradient-x-input, blur-ig or occlusion, got '", m, "'"));
+    if (m == "guided-ig")
+        return explain_with(GuidedIntegratedGradients{.steps = options.steps,
+                                                      .fraction = options.fraction,
+                                                      .max_dist = options.max_dist,
+                                                      .baseline = baseline},
+                            net, input, input_index, target, options, progress);
+    if (m == "expected-gradients")
+        return explain_with(ExpectedGradients{.references = references,
+                                              .samples = options.draws,
+                                              .noise_stddev = options.draw_noise,
+                                              .batch_size = options.batch_size,
+                                              .seed = options.seed},
+                            net, input, input_index, target, options, progress);
+    throw argument_error(detail::message(who, "--method must be ", method_list, ", got '", m, "'"));
 }
 
 /// Integrated gradients' baseline for `input`, as --baseline says (black: none, the library's zeros).
@@ -466,11 +574,12 @@ int run(const Options& options) {
     const bool file_given = options.baseline != "black" && options.baseline != "mean" && options.baseline != "zero" &&
                             options.baseline != "blur";
     const std::optional<Vector> file_baseline =
-        file_given ? std::optional<Vector>(read_input_image(options.baseline, shape, options).pixels * options.scale)
+        file_given ? std::optional<Vector>(scaled(read_input_image(options.baseline, shape, options).pixels, options))
                    : std::nullopt;
     if (options.target_class)
         detail::require(*options.target_class >= 0 && *options.target_class < net.num_classes(), who, "--class must be in [0, ",
                         net.num_classes(), "), got ", *options.target_class);
+    const Matrix references = read_references(options, shape);
     if (options.method == "occlusion")
         detail::require(options.occlusion_size <= shape.height && options.occlusion_size <= shape.width, who,
                         "--occlusion-size ", options.occlusion_size, " is larger than the model's ", shape.height, "x",
@@ -492,7 +601,7 @@ int run(const Options& options) {
         const Index done_before = static_cast<Index>(i) * samples_per_input;
         const Vector map = explain(net, input.values, i, explained, options,
                                    [&](Index done, Index) { bar.update(done_before + done); },
-                                   baseline_for(input.values, shape, net, options, file_baseline));
+                                   baseline_for(input.values, shape, net, options, file_baseline), references);
         bar.update(done_before + samples_per_input);
 
         std::ostringstream line;
@@ -535,6 +644,12 @@ int run(const Options& options) {
         description << "Model " << options.model.file.filename().string() << " (" << net.description << "), method " << options.method;
         if (options.method == "integrated-gradients")
             description << " (" << options.steps << " steps from a " << options.baseline << " baseline)";
+        if (options.method == "guided-ig")
+            description << " (" << options.steps << " steps from a " << options.baseline << " baseline, fraction "
+                        << options.fraction << ", max_dist " << options.max_dist << ")";
+        if (options.method == "expected-gradients")
+            description << " (" << options.draws << " draws from " << references.cols() << " reference images"
+                        << (options.draw_noise > 0.0 ? ", noise sigma " + std::to_string(options.draw_noise) : "") << ")";
         if (options.method == "blur-ig")
             description << " (" << options.steps << " steps to sigma " << options.max_sigma
                         << (options.sqrt_spacing ? ", square-root spacing" : "") << ")";

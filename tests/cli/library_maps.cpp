@@ -3,8 +3,9 @@
 // Checks what smoothgrad-explain wrote against the library: for each method and aggregation, the .npy that
 // the command line tests wrote (Fashion-MNIST test image 5, class 3, n = 4, 8 steps, seed 0) must equal,
 // bit for bit, the map that the library computes with the same settings; so must blur IG's (6 steps to
-// sigma 3, square-root spacing, n = 4) and occlusion's (5x5 window, stride 2, drops averaged, no SmoothGrad:
-// the command line's default for occlusion).
+// sigma 3, square-root spacing, n = 4), occlusion's (5x5 window, stride 2, drops averaged, no SmoothGrad:
+// the command line's default for occlusion), guided IG's (10 steps, fraction 0.1, max_dist 0.05, n = 3) and
+// expected gradients' (30 draws from training images 0-9 and 20, draw noise 0.1, no SmoothGrad: the default).
 //
 //     cli_library_maps MODEL.safetensors MAPS_DIR
 #include <cstdio>
@@ -41,9 +42,9 @@ int main(int argc, char** argv) try {
         return 2;
     }
     const auto loaded = nn::load_network(argv[1]);
-    // As the command line reads it: 8-bit values times 1/255.
+    // As the command line reads it: 8-bit values / 255 (it scales in double and rounds once).
     const Dataset test = load_fashion_mnist(default_fashion_mnist_dir(), Split::test, {.limit = 6, .scale = 1.0f});
-    const Vector image = test.images.col(5) * (1.0f / 255.0f);
+    const Vector image = test.images.col(5) / 255.0f;
     const std::pair<const char*, Aggregation> aggregations[] = {
         {"mean", Aggregation::mean}, {"square", Aggregation::mean_of_squares}, {"variance", Aggregation::variance}};
     int equal = 0, different = 0;
@@ -65,6 +66,16 @@ int main(int argc, char** argv) try {
           SmoothGrad<BlurIntegratedGradients>{.method = blur_ig, .samples = 4, .batch_size = 50}(loaded.network, image, 3));
     const Occlusion occlusion{.shape = {28, 28, 1}, .size = 5, .stride = 2, .combine = OcclusionCombine::mean};
     check(std::filesystem::path(argv[2]) / "occlusion.npy", occlusion(loaded.network, image, 3));
+    const GuidedIntegratedGradients guided_ig{.steps = 10, .fraction = 0.1, .max_dist = 0.05};
+    check(std::filesystem::path(argv[2]) / "guided-ig.npy",
+          SmoothGrad<GuidedIntegratedGradients>{.method = guided_ig, .samples = 3, .batch_size = 50}(loaded.network, image, 3));
+    // Training images 0-9 and 20, as the command line reads them.
+    const Dataset train = load_fashion_mnist(default_fashion_mnist_dir(), Split::train, {.limit = 21, .scale = 1.0f});
+    Matrix references(28 * 28, 11);
+    references << train.images.leftCols(10), train.images.col(20);
+    references /= 255.0f;
+    const ExpectedGradients expected_gradients{.references = references, .samples = 30, .noise_stddev = 0.1};
+    check(std::filesystem::path(argv[2]) / "expected-gradients.npy", expected_gradients(loaded.network, image, 3));
     std::printf("%d maps equal, %d different\n", equal, different);
     return different == 0 ? 0 : 1;
 } catch (const std::exception& e) {

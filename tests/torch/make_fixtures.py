@@ -418,8 +418,10 @@ def write_cli_case(out, model):
     tensors["vanilla"] = gradients(model, pixels, weights, IMAGENET_MEAN, IMAGENET_STD)[0]
     tensors["guided"] = gradients(with_rule(model, "guided"), pixels, weights, IMAGENET_MEAN, IMAGENET_STD)[0]
     # The command line evaluates the 50 path points as one batch (its --batch-size default), so PyTorch does
-    # too: oneDNN rounds a batch of 50 differently from 50 batches of one, and where that moves a ReLU input
-    # across 0 on a path point the two differ by 5e-4 of the map (measured on an AVX2 machine).
+    # too. A ReLU network's gradient changes only where a ReLU input crosses 0, so the map is exact to the
+    # bit unless a path point differs: on an AVX-512 machine, inputs of pixel * float(1/255) instead of
+    # pixel / 255 (126 of the 256 values differ in the last bit) flipped one ReLU at alpha = 0.957 and moved
+    # the map by 5e-4; the command line now computes pixel / 255 as this does.
     alphas, quad_weights = quadrature("gauss_legendre", 50)
     path = np.concatenate([(np.float32(alpha) * pixels).astype(np.float32) for alpha in alphas])
     path_gradients = gradients(model, path, weights, IMAGENET_MEAN, IMAGENET_STD)[0].astype(np.float64)
