@@ -14,6 +14,7 @@
 #include "smoothgrad/methods/blur_integrated_gradients.hpp"
 #include "smoothgrad/methods/expected_gradients.hpp"
 #include "smoothgrad/methods/explain_batch.hpp"
+#include "smoothgrad/methods/grad_cam.hpp"
 #include "smoothgrad/methods/guided_backprop.hpp"
 #include "smoothgrad/methods/guided_integrated_gradients.hpp"
 #include "smoothgrad/methods/integrated_gradients.hpp"

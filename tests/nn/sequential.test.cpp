@@ -208,3 +208,49 @@ TEST_CASE("a ReLU before a max pooling runs fused, bit for bit as the two layers
         CHECK(seeded.backward_input(score_gradient, rule, workspace) == gradient);
     }
 }
+
+TEST_CASE("layer_gradients: a layer's output and the score's gradient there, as the two halves of the network give them",
+          "[nn][sequential][layer]") {
+    static_assert(LayerGradientModel<Sequential>);
+    // Layer 1 is a ReLU that fuses with the pooling after it; 2 is that pooling; 4 a ReLU before a Flatten;
+    // 8 the last layer, whose gradient is the output weights.
+    const Sequential net = nn::parse_spec(small_cnn, 41);
+    const Matrix x = nn_test::random_matrix(net.input_size(), 3, 42);
+    const Vector w = nn_test::random_vector(net.num_classes(), 43);
+    for (const std::size_t k : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{4}, std::size_t{8}}) {
+        INFO("layer " << k);
+        const LayerGradients g = net.layer_gradients(x, w, static_cast<Index>(k));
+        CHECK(g.shape == net.shape(k + 1));
+        const auto& layers = net.layers();
+        const Sequential head(net.input_shape(), std::vector<nn::Layer>(layers.begin(), layers.begin() + static_cast<std::ptrdiff_t>(k) + 1));
+        CHECK(g.activations == head.scores(x));
+        if (k + 1 == layers.size()) {
+            CHECK(g.gradients == w.replicate(1, 3));
+            continue;
+        }
+        const Sequential tail(net.shape(k + 1), std::vector<nn::Layer>(layers.begin() + static_cast<std::ptrdiff_t>(k) + 1, layers.end()));
+        CHECK(g.gradients == tail.gradients(g.activations, w));
+    }
+    // The pass that kept the ReLU's output leaves no trace: the next calls fuse again and agree.
+    CHECK(net.gradients(x, w) == nn::parse_spec(small_cnn, 41).gradients(x, w));
+}
+
+TEST_CASE("layers are found by position or name, and a wrong one is named with the layers there are",
+          "[nn][sequential][layer][errors]") {
+    Sequential net = nn::parse_spec("input 4x4x1; conv 3x3x2 same; relu; flatten; dense 2", 44);
+    CHECK(net.layer_name(1) == "1");
+    CHECK(net.layer_index(LayerId{std::string("3")}) == 3);
+    net.set_layer_name(0, "conv1");
+    CHECK(net.layer_index(LayerId{std::string("conv1")}) == 0);
+    const Matrix x = nn_test::random_matrix(16, 1, 45);
+    CHECK(net.layer_gradients(x, Vector::Ones(2), std::string("conv1")).activations ==
+          net.layer_gradients(x, Vector::Ones(2), Index{0}).activations);
+    CHECK_THROWS_WITH(net.layer_gradients(x, Vector::Ones(2), Index{4}),
+                      "Sequential: layer index must be in [0, 4), got 4; layers: 0 conv1 (conv 3x3x2 same), 1 (relu), "
+                      "2 (flatten), 3 (dense 2)");
+    CHECK_THROWS_WITH(net.layer_index(LayerId{std::string("conv2")}),
+                      Catch::Matchers::StartsWith("Sequential: no layer is named 'conv2'; layers: 0 conv1"));
+    CHECK_THROWS_WITH(net.set_layer_name(2, "conv1"), "Sequential::set_layer_name: layer 0 is already named 'conv1'");
+    CHECK_THROWS_AS(net.set_layer_name(2, ""), argument_error);
+    CHECK_THROWS_AS(net.layer_gradients(x, Vector::Ones(3), Index{0}), shape_error);
+}

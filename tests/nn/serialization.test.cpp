@@ -92,6 +92,11 @@ TEST_CASE("a file without a spec loads with a spec given by hand, and named laye
     const auto loaded = nn::load_network(named, {.layer_names = {"conv1", "conv2", "fc"}});
     const Matrix x = Matrix::Ones(64, 2);
     CHECK(loaded.network.scores(x) == by_hand.network.scores(x));
+    // The layers with parameters take the names, for Grad-CAM's layer by name; the others keep positions.
+    CHECK(loaded.network.layer_name(0) == "conv1");
+    CHECK(loaded.network.layer_name(3) == "conv2");
+    CHECK(loaded.network.layer_name(1) == "1");
+    CHECK(loaded.network.layer_index(LayerId{std::string("fc")}) == 6);
 }
 
 TEST_CASE("weights that do not fit the spec are refused by name", "[nn][serialization][errors]") {

@@ -33,6 +33,24 @@ struct GuidedModel : Model {
     Matrix gradients(const Matrix& x, const Vector&, ReluRule) const { return Matrix::Zero(x.rows(), x.cols()); }
 };
 
+struct LayerModel : Model {
+    smoothgrad::LayerGradients layer_gradients(const Matrix& x, const Vector&, const smoothgrad::LayerId&) const {
+        return {{1, 1, 2}, Matrix::Zero(2, x.cols()), Matrix::Zero(2, x.cols())};
+    }
+};
+
+struct GuidedLayerModel : GuidedModel {
+    smoothgrad::LayerGradients layer_gradients(const Matrix& x, const Vector&, const smoothgrad::LayerId&) const {
+        return {{1, 1, 2}, Matrix::Zero(2, x.cols()), Matrix::Zero(2, x.cols())};
+    }
+};
+
+struct WithMutableLayerGradients : Model {
+    smoothgrad::LayerGradients layer_gradients(const Matrix& x, const Vector&, const smoothgrad::LayerId&) {
+        return {{1, 1, 2}, Matrix::Zero(2, x.cols()), Matrix::Zero(2, x.cols())};
+    }
+};
+
 struct WithoutInputSize {
     Index num_classes() const { return 2; }
     Matrix scores(const Matrix& x) const { return Matrix::Zero(2, x.cols()); }

@@ -29,6 +29,11 @@ static_assert(GuidedBackpropModel<a::GuidedModel>, "type with a rule-taking grad
 static_assert(!GuidedBackpropModel<a::Model>, "type without a rule-taking gradients() does not model GuidedBackpropModel");
 static_assert(!GuidedBackpropModel<a::WithMutableGuidedGradients>, "type with a non-const rule-taking gradients() does not model GuidedBackpropModel");
 
+// LayerGradientModel
+static_assert(LayerGradientModel<a::LayerModel>, "type with a const layer_gradients() models LayerGradientModel");
+static_assert(!LayerGradientModel<a::Model>, "type without layer_gradients() does not model LayerGradientModel");
+static_assert(!LayerGradientModel<a::WithMutableLayerGradients>, "type with a non-const layer_gradients() does not model LayerGradientModel");
+
 // AttributionMethodFor
 static_assert(AttributionMethodFor<VanillaGradient, a::Model>);
 static_assert(AttributionMethodFor<GradientTimesInput, a::Model>);
@@ -45,6 +50,13 @@ static_assert(!AttributionMethodFor<GuidedBackprop, a::Model>, "guided backprop 
 static_assert(!AttributionMethodFor<Deconvnet, a::Model>, "deconvnet needs GuidedBackpropModel");
 static_assert(!AttributionMethodFor<SmoothGrad<GuidedBackprop>, a::Model>, "SmoothGrad keeps its method's requirement");
 static_assert(!AttributionMethodFor<int, a::Model>, "int is no method");
+static_assert(AttributionMethodFor<GradCam, a::LayerModel>);
+static_assert(AttributionMethodFor<SmoothGrad<GradCam>, a::LayerModel>, "SmoothGrad wraps Grad-CAM");
+static_assert(!AttributionMethodFor<GradCam, a::Model>, "Grad-CAM needs LayerGradientModel");
+static_assert(!AttributionMethodFor<SmoothGrad<GradCam>, a::GuidedModel>, "SmoothGrad keeps Grad-CAM's requirement");
+static_assert(AttributionMethodFor<SmoothGrad<GuidedGradCam>, a::GuidedLayerModel>, "SmoothGrad wraps Guided Grad-CAM");
+static_assert(!AttributionMethodFor<GuidedGradCam, a::LayerModel>, "Guided Grad-CAM also needs GuidedBackpropModel");
+static_assert(!AttributionMethodFor<GuidedGradCam, a::GuidedModel>, "Guided Grad-CAM also needs LayerGradientModel");
 
 // The callable adapter is a model, and a guided one only when its gradient callable takes a rule.
 constexpr auto scores = [](const Matrix& x) { return Matrix(Matrix::Zero(2, x.cols())); };

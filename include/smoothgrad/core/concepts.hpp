@@ -5,6 +5,8 @@
 /// The centre of the library: what a model must offer to be explained.
 
 #include <concepts>
+#include <string>
+#include <variant>
 
 #include "smoothgrad/core/types.hpp"
 
@@ -50,15 +52,44 @@ concept GuidedBackpropModel =
         { model.gradients(inputs, output_weights, rule) } -> std::convertible_to<Matrix>;
     };
 
+/// A layer of a model: its position (as a model counts its layers, e.g. nn::Sequential's spec) or its name
+/// (a named layer of nn::Sequential, a submodule of a TorchScript model such as "layer4").
+using LayerId = std::variant<Index, std::string>;
+
+/// One layer's output for a batch and the gradient of the weighted score with respect to it.
+struct LayerGradients {
+    ImageShape shape;    ///< the layer's output, height x width x channels (a flat output is 1 x 1 x n)
+    Matrix activations;  ///< shape.size() x batch, each column HWC like the library's images
+    Matrix gradients;    ///< d(w^T scores(x_j)) / d activations, shaped like `activations`
+};
+
+/// A DifferentiableModel that exposes a layer's activations and their gradients (Grad-CAM).
+///
+/// Requirements, in addition to DifferentiableModel's, for a `LayerId layer`:
+/// 1. `m.layer_gradients(x, w, layer)` returns the LayerGradients of `layer` for the batch x and output
+///    weights w, in one call; it throws argument_error naming the layer when the model has no such layer.
+/// 2. It is const and reentrant, like `gradients`.
+template <class M>
+concept LayerGradientModel =
+    DifferentiableModel<M> && requires(const M& model, const MatrixRef& inputs, const Vector& output_weights,
+                                       const LayerId& layer) {
+        { model.layer_gradients(inputs, output_weights, layer) } -> std::convertible_to<LayerGradients>;
+    };
+
 /// A method that runs only on GuidedBackpropModels says so with `static constexpr bool needs_relu_rule = true`,
 /// so that wrappers such as SmoothGrad pass the requirement on and name it when it is not met.
 template <class Method>
 concept NeedsReluRule = requires { requires Method::needs_relu_rule; };
 
-/// M models the concept that `Method` needs: GuidedBackpropModel where the method needs a ReLU rule,
-/// DifferentiableModel otherwise.
+/// A method that needs a layer's activations says so with `static constexpr bool needs_layer = true`.
+template <class Method>
+concept NeedsLayer = requires { requires Method::needs_layer; };
+
+/// M models the concepts that `Method` needs: GuidedBackpropModel where the method needs a ReLU rule,
+/// LayerGradientModel where it needs a layer, DifferentiableModel always.
 template <class Method, class M>
-concept ModelFor = DifferentiableModel<M> && (!NeedsReluRule<Method> || GuidedBackpropModel<M>);
+concept ModelFor = DifferentiableModel<M> && (!NeedsReluRule<Method> || GuidedBackpropModel<M>) &&
+                   (!NeedsLayer<Method> || LayerGradientModel<M>);
 
 /// An attribution method that can explain a batch of inputs with a model of type M.
 ///

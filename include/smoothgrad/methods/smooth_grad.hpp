@@ -48,6 +48,7 @@ struct SmoothGrad {
     static constexpr std::string_view name = "smooth_grad";
     /// SmoothGrad needs of a model what its method needs.
     static constexpr bool needs_relu_rule = NeedsReluRule<Method>;
+    static constexpr bool needs_layer = NeedsLayer<Method>;
 
     /// The method whose maps are averaged.
     Method method{};

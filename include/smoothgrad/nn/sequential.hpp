@@ -37,6 +37,10 @@ struct Workspace {
     std::vector<LayerCache> caches;  ///< caches[i]: what layer i keeps for its backward pass
     std::vector<Matrix> gradients;   ///< gradients[i]: gradient with respect to the input of layer i
     Matrix score_gradient;           ///< gradients(): the output weights repeated for every column
+    static constexpr std::size_t no_layer = static_cast<std::size_t>(-1);
+    /// The layer whose output the last forward() stored even where it fuses (see Sequential::forward), so
+    /// that its backward pass splits there too; none by default.
+    std::size_t kept_layer = no_layer;
 };
 
 namespace sequential_detail {
@@ -102,7 +106,12 @@ private:
 /// batch width, any position in the batch and any thread count.
 ///
 /// A ReLU followed by a MaxPool2D runs as one pass of the pooling in both directions (the ReLU's output
-/// is never stored, see MaxPool2D::forward_rectified), with bit-identical results.
+/// is never stored, see MaxPool2D::forward_rectified), with bit-identical results; layer_gradients() of
+/// such a ReLU runs the two apart.
+///
+/// Layers are named like an nn.Sequential's modules, "0", "1", ...; load_network names the layers with
+/// parameters after the PyTorch module's attributes when given layer names ("conv1", "fc1"), and
+/// set_layer_name names any layer.
 ///
 /// Eigen stays single-threaded inside: if you compile with OpenMP, also define EIGEN_DONT_PARALLELIZE
 /// (the networks' products do not go through Eigen's GEMM, but a Dense layer's weight gradient does).
@@ -118,6 +127,8 @@ public:
         smoothgrad::detail::require(input_shape.height > 0 && input_shape.width > 0 && input_shape.channels > 0, who,
                                     "input shape must be positive, got ", input_shape);
         smoothgrad::detail::require(!layers_.empty(), who, "needs at least one layer");
+        names_.reserve(layers_.size());
+        for (std::size_t i = 0; i < layers_.size(); ++i) names_.push_back(std::to_string(i));
         shapes_.reserve(layers_.size() + 1);
         shapes_.push_back(input_shape);
         for (std::size_t i = 0; i < layers_.size(); ++i) {
@@ -157,6 +168,37 @@ public:
     [[nodiscard]] const std::vector<Layer>& layers() const noexcept { return layers_; }
     /// Input shape of layer i (i < layers().size()); shape i + 1 is its output shape.
     [[nodiscard]] const ImageShape& shape(std::size_t i) const { return shapes_.at(i); }
+
+    /// The name of layer i: its position ("0", "1", ...) unless set_layer_name gave it another.
+    [[nodiscard]] const std::string& layer_name(std::size_t i) const {
+        check_layer_index(i);
+        return names_[i];
+    }
+    /// Names layer i, e.g. after the PyTorch module's attribute ("conv1"). Throws argument_error for an
+    /// empty name or one that another layer has.
+    void set_layer_name(std::size_t i, std::string name) {
+        constexpr std::string_view who = "Sequential::set_layer_name";
+        check_layer_index(i);
+        smoothgrad::detail::require(!name.empty(), who, "a layer name must not be empty");
+        for (std::size_t j = 0; j < names_.size(); ++j)
+            smoothgrad::detail::require(j == i || names_[j] != name, who, "layer ", j, " is already named '", name, "'");
+        names_[i] = std::move(name);
+    }
+    /// The position of `layer`: an index in [0, layers().size()) or a layer's name. Throws argument_error
+    /// naming the layers there are otherwise.
+    [[nodiscard]] std::size_t layer_index(const LayerId& layer) const {
+        constexpr std::string_view who = "Sequential";
+        if (const Index* index = std::get_if<Index>(&layer)) {
+            smoothgrad::detail::require(*index >= 0 && static_cast<std::size_t>(*index) < layers_.size(), who,
+                                        "layer index must be in [0, ", layers_.size(), "), got ", *index, "; layers: ",
+                                        layer_list());
+            return static_cast<std::size_t>(*index);
+        }
+        const std::string& name = std::get<std::string>(layer);
+        const auto it = std::find(names_.begin(), names_.end(), name);
+        smoothgrad::detail::require(it != names_.end(), who, "no layer is named '", name, "'; layers: ", layer_list());
+        return static_cast<std::size_t>(it - names_.begin());
+    }
 
     /// Layer i as type L, e.g. to set hand-made weights; throws argument_error if it is another type.
     /// Only the values of a layer can change, not its sizes, so the shapes stay valid.
@@ -227,9 +269,7 @@ public:
     [[nodiscard]] Matrix gradients(const MatrixRef& batch, const Vector& output_weights, ReluRule rule) const {
         constexpr std::string_view who = "Sequential::gradients";
         check_batch(batch, who);
-        smoothgrad::detail::require<shape_error>(output_weights.size() == num_classes(), who, "output weights have ",
-                                                 output_weights.size(), " entries, the network has ", num_classes(),
-                                                 " outputs");
+        check_output_weights(output_weights, who);
         Matrix result(input_size(), batch.cols());
         for_each_chunk(batch.cols(), [&](Index start, Index count, Workspace& workspace) {
             (void)forward(batch.middleCols(start, count), workspace);
@@ -239,19 +279,46 @@ public:
         return result;
     }
 
+    /// The output of `layer` for each column of `batch` and the gradient of w^T scores with respect to it
+    /// (LayerGradientModel): a ReLU before a MaxPool2D gives its own output, the pair runs apart for it.
+    [[nodiscard]] LayerGradients layer_gradients(const MatrixRef& batch, const Vector& output_weights,
+                                                 const LayerId& layer) const {
+        constexpr std::string_view who = "Sequential::layer_gradients";
+        check_batch(batch, who);
+        check_output_weights(output_weights, who);
+        const std::size_t k = layer_index(layer);
+        const ImageShape& shape = shapes_[k + 1];
+        LayerGradients result{shape, Matrix(shape.size(), batch.cols()), Matrix(shape.size(), batch.cols())};
+        for_each_chunk(batch.cols(), [&](Index start, Index count, Workspace& workspace) {
+            (void)forward(batch.middleCols(start, count), workspace, k);
+            workspace.score_gradient = output_weights.replicate(1, count);
+            result.activations.middleCols(start, count) = workspace.outputs[k];
+            if (k + 1 == layers_.size()) {
+                result.gradients.middleCols(start, count) = workspace.score_gradient;
+            } else {
+                backward(workspace.score_gradient, ReluRule::gradient, workspace, nullptr, true, k + 1);
+                result.gradients.middleCols(start, count) = workspace.gradients[k + 1];
+            }
+        });
+        return result;
+    }
+
     /// Forward pass over the whole batch, keeping in `workspace` what the backward passes need.
-    /// Returns the scores (num_classes() x N), a reference into `workspace`.
-    const Matrix& forward(const Eigen::Ref<const Matrix>& batch, Workspace& workspace) const {
+    /// Returns the scores (num_classes() x N), a reference into `workspace`. The output of layer
+    /// `kept_layer` is stored even where it is a ReLU that fuses with the pooling after it.
+    const Matrix& forward(const Eigen::Ref<const Matrix>& batch, Workspace& workspace,
+                          std::size_t kept_layer = Workspace::no_layer) const {
         check_batch(batch, "Sequential::forward");
+        workspace.kept_layer = kept_layer;
         workspace.input = batch;
         workspace.outputs.resize(layers_.size());
         workspace.caches.resize(layers_.size());
         for (std::size_t i = 0; i < layers_.size(); ++i) {
-            if (i + 1 < layers_.size() && pools_after_relu(i + 1)) {
+            if (i + 1 < layers_.size() && fused(i + 1, workspace)) {
                 workspace.outputs[i].resize(0, 0);
                 continue;
             }
-            if (pools_after_relu(i)) {
+            if (fused(i, workspace)) {
                 std::get<MaxPool2D>(layers_[i]).forward_rectified(layer_input(i - 1, workspace), shapes_[i],
                                                                  workspace.outputs[i], workspace.caches[i]);
                 continue;
@@ -308,6 +375,24 @@ private:
         return std::visit([](const auto& layer) { return layer.spec(); }, layers_[i]);
     }
 
+    void check_output_weights(const Vector& output_weights, std::string_view who) const {
+        smoothgrad::detail::require<shape_error>(output_weights.size() == num_classes(), who, "output weights have ",
+                                                 output_weights.size(), " entries, the network has ", num_classes(),
+                                                 " outputs");
+    }
+
+    /// "0 conv1 (conv 3x3x16 same), 1 (relu), ...": the layers, for messages.
+    [[nodiscard]] std::string layer_list() const {
+        std::string list;
+        for (std::size_t i = 0; i < layers_.size(); ++i) {
+            if (i > 0) list += ", ";
+            list += std::to_string(i);
+            if (names_[i] != std::to_string(i)) list += " " + names_[i];
+            list += " (" + layer_spec(i) + ")";
+        }
+        return list;
+    }
+
     void check_layer_index(std::size_t i) const {
         smoothgrad::detail::require(i < layers_.size(), "Sequential", "layer index must be < ", layers_.size(),
                                     ", got ", i);
@@ -349,8 +434,10 @@ private:
         return result;
     }
 
+    /// The backward pass through layers stop, stop + 1, ..., last: gradients[i] for i >= stop (not 0 unless
+    /// input_gradient).
     void backward(const Matrix& score_gradient, ReluRule rule, Workspace& workspace, ParameterGradients* gradients,
-                  bool input_gradient) const {
+                  bool input_gradient, std::size_t stop = 0) const {
         constexpr std::string_view who = "Sequential::backward";
         smoothgrad::detail::require<shape_error>(
             workspace.outputs.size() == layers_.size() && workspace.outputs.back().cols() == score_gradient.cols(), who,
@@ -360,9 +447,9 @@ private:
                                                  " outputs");
         workspace.gradients.resize(layers_.size());
         std::size_t slot = parameter_count();
-        for (std::size_t i = layers_.size(); i-- > 0;) {
+        for (std::size_t i = layers_.size(); i-- > stop;) {
             const Matrix& out_gradient = i + 1 == layers_.size() ? score_gradient : workspace.gradients[i + 1];
-            if (pools_after_relu(i)) {
+            if (fused(i, workspace)) {
                 // The pooling and the ReLU before it (no parameters) in one pass, into the ReLU's input
                 // gradient.
                 --i;
@@ -392,9 +479,11 @@ private:
         }
     }
 
-    /// Whether layer i is a MaxPool2D right after a ReLU: the two run as one pass.
-    [[nodiscard]] bool pools_after_relu(std::size_t i) const noexcept {
-        return i > 0 && std::holds_alternative<MaxPool2D>(layers_[i]) && std::holds_alternative<ReLU>(layers_[i - 1]);
+    /// Whether layer i is a MaxPool2D right after a ReLU: the two run as one pass, unless the forward pass
+    /// through `workspace` keeps the ReLU's output.
+    [[nodiscard]] bool fused(std::size_t i, const Workspace& workspace) const noexcept {
+        return i > 0 && std::holds_alternative<MaxPool2D>(layers_[i]) && std::holds_alternative<ReLU>(layers_[i - 1]) &&
+               workspace.kept_layer != i - 1;
     }
 
     /// The input of layer i in a forward pass through `workspace`.
@@ -404,9 +493,12 @@ private:
 
     std::vector<Layer> layers_;
     std::vector<ImageShape> shapes_;  ///< shapes_[i]: input of layer i; shapes_.back(): the output
+    std::vector<std::string> names_;  ///< names_[i]: layer i's name (see set_layer_name)
     int threads_ = 0;                 ///< see set_threads
     /// Workspaces reused across calls; copies of a network share it (it is thread-safe).
     std::shared_ptr<sequential_detail::WorkspacePool> pool_ = std::make_shared<sequential_detail::WorkspacePool>();
 };
+
+static_assert(GuidedBackpropModel<Sequential> && LayerGradientModel<Sequential>);
 
 }  // namespace smoothgrad::nn

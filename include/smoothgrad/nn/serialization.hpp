@@ -127,6 +127,18 @@ namespace detail {
         std::copy(it->second.values.begin(), it->second.values.end(), parameter.data);
         used.insert(name);
     }
+    // The layers with parameters take the module's names, so that a layer can be asked for by name.
+    if (!layer_names.empty()) {
+        std::size_t named = 0;
+        for (std::size_t i = 0; i < loaded.network.layers().size() && named < layer_names.size(); ++i)
+            if (std::visit([](const auto& layer) { return ParameterizedLayer<std::decay_t<decltype(layer)>>; },
+                           loaded.network.layers()[i]))
+                try {
+                    loaded.network.set_layer_name(i, layer_names[named++]);
+                } catch (const argument_error& e) {
+                    throw format_error(smoothgrad::detail::message(where, "layer names: ", e.what()));
+                }
+    }
     for (const auto& [name, tensor] : file.tensors)
         smoothgrad::detail::require<format_error>(used.contains(name), where, "tensor \"", name,
                                                   "\" is not a parameter of spec \"", spec, "\"");
