@@ -244,6 +244,27 @@ def gradients(model, pixels_nhwc, weights, mean, std):
     return grad.permute(0, 2, 3, 1).contiguous().numpy(), scores.detach().numpy()
 
 
+def layer_values(model, pixels_nhwc, weights, mean, std, name):
+    """Submodule `name`'s output for a [B, H, W, C] batch (by a forward hook) and the gradient of w^T scores
+    with respect to it, as [B, H, W, C] ([B, F] outputs stay [B, F])."""
+    captured = []
+    module = dict(model.named_modules())[name]
+    hook = module.register_forward_hook(lambda _module, _inputs, output: captured.append(output))
+    x = torch.from_numpy(np.ascontiguousarray(pixels_nhwc)).permute(0, 3, 1, 2).contiguous().requires_grad_(True)
+    mean_t = torch.tensor(mean, dtype=torch.float32).reshape(1, -1, 1, 1)
+    std_t = torch.tensor(std, dtype=torch.float32).reshape(1, -1, 1, 1)
+    try:
+        scores = model((x - mean_t) / std_t)
+    finally:
+        hook.remove()
+    assert len(captured) == 1, name
+    (activations,) = captured
+    w = torch.from_numpy(weights).reshape(1, -1).expand_as(scores)
+    (grad,) = torch.autograd.grad(scores, activations, grad_outputs=w)
+    to_numpy = lambda t: (t.permute(0, 2, 3, 1) if t.dim() == 4 else t).detach().contiguous().numpy()
+    return to_numpy(activations), to_numpy(grad)
+
+
 def quadrature(rule, steps):
     m = steps
     if rule == "riemann_left":
@@ -266,10 +287,18 @@ def quadrature(rule, steps):
 RULES = ["riemann_left", "riemann_right", "riemann_middle", "trapezoid", "gauss_legendre"]
 
 
-def expected_maps(model, inputs, weights, mean, std):
+# Submodules whose outputs (forward hooks) and gradients the adapter's layer_gradients must reproduce.
+LAYERS = {"small_cnn": ["relu2", "pool", "fc"], "resnet18": ["layer4", "layer3.1", "layer2.0.downsample"],
+          "functional_vgg": ["conv3"]}
+
+
+def expected_maps(model, inputs, weights, mean, std, layers=()):
     """Every reference map of `model` for `inputs` [B, H, W, C] and output weights `weights`."""
     model.eval()
     out = {}
+    for name in layers:
+        out["layer_activations:" + name], out["layer_gradients:" + name] = layer_values(
+            model, inputs, weights, mean, std, name)
     vanilla, scores = gradients(model, inputs, weights, mean, std)
     out["scores"] = scores
     out["vanilla"] = vanilla
@@ -318,12 +347,13 @@ def write_case(out, name, model, shape, mean, std, classes, batch, generator, tr
                          metadata_for(shape, mean, std, classes, name + " (traced)"))
     inputs = torch.rand(batch, *shape, generator=generator).numpy().astype(np.float32)
     weights = torch.randn(len(classes), generator=generator).numpy().astype(np.float32)
-    maps = expected_maps(model, inputs, weights, mean, std)
+    maps = expected_maps(model, inputs, weights, mean, std, LAYERS.get(name, ()))
     tensors = {"inputs": (inputs.shape, inputs.reshape(-1).tolist()),
                "weights": (weights.shape, weights.tolist())}
     for key, value in maps.items():
         tensors[key] = (value.shape, value.reshape(-1).tolist())
-    metadata = {"ig_steps": str(IG_STEPS), **{key: str(value) for key, value in SMOOTH.items()}}
+    metadata = {"ig_steps": str(IG_STEPS), "layers": ",".join(LAYERS.get(name, ())),
+                **{key: str(value) for key, value in SMOOTH.items()}}
     write_safetensors(out / (name + "_expected.safetensors"), tensors, metadata)
 
 

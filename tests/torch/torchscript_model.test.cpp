@@ -10,11 +10,13 @@
 
 #include <filesystem>
 #include <future>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "smoothgrad/io/idx.hpp"
 #include "smoothgrad/io/safetensors.hpp"
+#include "smoothgrad/methods/grad_cam.hpp"
 #include "smoothgrad/methods/guided_backprop.hpp"
 #include "smoothgrad/methods/integrated_gradients.hpp"
 #include "smoothgrad/methods/smooth_grad.hpp"
@@ -113,6 +115,18 @@ TEST_CASE("TorchScript models agree with PyTorch autograd for every method", "[t
             for (const auto& [rule, key] : rules)
                 check_map(expected, key,
                           IntegratedGradients{.steps = steps, .rule = rule, .batch_size = 5}.attribute_batch(model, inputs, w));
+            // A submodule's output and the score's gradient there, as PyTorch's forward hooks see them.
+            std::stringstream layer_list(expected.metadata.at("layers"));
+            for (std::string name; std::getline(layer_list, name, ',');) {
+                INFO("layer " << name);
+                const LayerGradients g = model.layer_gradients(inputs, w, name);
+                const std::vector<std::size_t>& shape = expected.tensors.at("layer_activations:" + name).shape;
+                CHECK(g.shape == (shape.size() == 4 ? ImageShape{static_cast<Index>(shape[1]), static_cast<Index>(shape[2]),
+                                                                 static_cast<Index>(shape[3])}
+                                                    : ImageShape{1, 1, static_cast<Index>(shape[1])}));
+                check_map(expected, "layer_activations:" + name, g.activations);
+                check_map(expected, "layer_gradients:" + name, g.gradients);
+            }
             // SmoothGrad with the library's noise; the fixture drew the same noise with a port of NoiseStream.
             const std::pair<Aggregation, const char*> aggregations[] = {{Aggregation::mean, "smoothgrad_mean"},
                                                                        {Aggregation::mean_of_squares, "smoothgrad_square"},
@@ -299,6 +313,36 @@ TEST_CASE("a CUDA device runs where LibTorch has one and is refused clearly wher
     CHECK(relative_error(cuda.scores(inputs), cpu.scores(inputs)) < 1e-4);
     CHECK(relative_error(cuda.gradients(inputs, w, ReluRule::guided), cpu.gradients(inputs, w, ReluRule::guided)) <
           1e-4);
+}
+
+TEST_CASE("Grad-CAM on a TorchScript model by submodule name; a layer that is not one submodule's output is named",
+          "[torch][layer]") {
+    const TorchScriptModel model(fixtures / "resnet18.pt");
+    const Matrix inputs = Matrix::Constant(model.input_size(), 2, 0.5f) + Matrix::Random(model.input_size(), 2) * 0.4f;
+    const Vector w = Vector::Unit(10, 3);
+    const GradCam cam{.layer = std::string("layer4"), .shape = model.input_shape()};
+    const LayerMaps low = cam.layer_maps(model, inputs, w);
+    CHECK(low.shape == ImageShape{2, 2, 1});  // 64 / 32
+    const Matrix maps = cam.attribute_batch(model, inputs, w);
+    CHECK(maps.rows() == model.input_size());
+    CHECK(maps.minCoeff() >= 0.0f);
+    CHECK(maps.maxCoeff() <= 1.0f);
+    const Matrix guided = GuidedGradCam{.grad_cam = cam}.attribute_batch(model, inputs, w);
+    CHECK(guided == GuidedBackprop{}.attribute_batch(model, inputs, w).cwiseProduct(maps));
+    CHECK(SmoothGrad<GradCam>{.method = cam, .samples = 2}.attribute_batch(model, inputs, w).allFinite());
+    // The scores of the plain program are untouched by the layer programs.
+    CHECK(model.scores(inputs) == TorchScriptModel(fixtures / "resnet18.pt").scores(inputs));
+
+    CHECK_THROWS_WITH(model.layer_gradients(inputs, w, Index{3}),
+                      Contains("a TorchScript model's layers are its submodules, by name (e.g. 'layer4'), not by "
+                               "position; got index 3"));
+    CHECK_THROWS_AS(model.layer_gradients(inputs, w, std::string("layer9")), argument_error);
+    CHECK_THROWS_WITH(model.layer_gradients(inputs, w, std::string("layer9")),
+                      Contains("no submodule named 'layer9' runs in forward(); submodules: avgpool, bn1, conv1, fc, "
+                               "layer1, layer1.0"));
+    // torchvision's BasicBlock calls its one ReLU module twice.
+    CHECK_THROWS_WITH(model.layer_gradients(inputs, w, std::string("layer1.0.relu")),
+                      Contains("submodule 'layer1.0.relu' hands 2 tensors to the rest of forward()"));
 }
 
 TEST_CASE("bad TorchScript files and parameters give one clear exception each", "[torch][errors]") {

@@ -21,17 +21,21 @@
 
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "smoothgrad/core/concepts.hpp"
 #include "smoothgrad/core/error.hpp"
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/torch/block_cache.hpp"
+#include "smoothgrad/torch/layer_output.hpp"
 #include "smoothgrad/torch/metadata.hpp"
 #include "smoothgrad/torch/relu_rule.hpp"
 #include "smoothgrad/torch/tensor_layout.hpp"
@@ -171,6 +175,52 @@ public:
         return gradients_of(program_for(rule), inputs, output_weights);
     }
 
+    /// The output of the submodule `layer` names ("layer4", "features.28", "layer4.1.conv2": the names of
+    /// PyTorch's named_modules()) for each column, and the gradient of w^T scores with respect to it
+    /// (LayerGradientModel). An [N, C, H, W] output becomes HWC columns of shape H x W x C, an [N, F] one
+    /// 1 x 1 x F. The submodule must run once in forward() and return one tensor; its graph is made on the
+    /// first call for each name and kept.
+    [[nodiscard]] LayerGradients layer_gradients(const MatrixRef& inputs, const Vector& output_weights,
+                                                 const LayerId& layer) const {
+        const std::string* name = std::get_if<std::string>(&layer);
+        detail::require(name != nullptr, who_, "a TorchScript model's layers are its submodules, by name (e.g. ",
+                        "'layer4'), not by position; got index ", name == nullptr ? std::get<Index>(layer) : 0);
+        const std::shared_ptr<const Program> program = layer_program(*name);
+        check_batch(inputs);
+        check_weights(output_weights);
+        const std::optional<detail::BlockCache::CallScope> reusing_blocks = block_reuse();
+        const ::torch::AutoGradMode with_gradients(true);
+        const ::torch::Tensor pixels = to_device(inputs).requires_grad_(true);
+        const ::torch::jit::Stack outputs = detail::translating_torch_errors<error>(
+            who_ + ": forward() failed: ", [&] { return run_all(*program, to_model_input(pixels)); });
+        const ::torch::Tensor scores = outputs.at(0).toTensor(), activations = outputs.at(1).toTensor();
+        detail::require<numeric_error>(::torch::isfinite(scores).all().item<bool>(), who_,
+                                       "the model's scores contain NaN or Inf");
+        detail::require<shape_error>((activations.dim() == 4 || activations.dim() == 2) &&
+                                         activations.size(0) == inputs.cols() && activations.is_floating_point(),
+                                     who_, "layer '", *name, "' gives a tensor of shape ", activations.sizes(),
+                                     " for a batch of ", inputs.cols(), "; a layer needs [batch, C, H, W] or [batch, F]");
+        const ::torch::Tensor weights = weight_tensor(output_weights, scores);
+        const ::torch::Tensor gradient = detail::translating_torch_errors<error>(who_ + ": backward pass failed: ", [&] {
+            auto result = ::torch::autograd::grad({scores}, {activations}, {weights}, /*retain_graph=*/false,
+                                                  /*create_graph=*/false, /*allow_unused=*/true);
+            return result[0].defined() ? result[0] : ::torch::zeros_like(activations);  // a layer the scores ignore
+        });
+        LayerGradients result;
+        if (activations.dim() == 4) {
+            result.shape = {activations.size(2), activations.size(3), activations.size(1)};
+            result.activations = columns_from_nchw(activations);
+            result.gradients = columns_from_nchw(gradient);
+        } else {
+            result.shape = {1, 1, activations.size(1)};
+            result.activations = columns_from_nchw(activations.reshape({activations.size(0), -1, 1, 1}));
+            result.gradients = columns_from_nchw(gradient.reshape({gradient.size(0), -1, 1, 1}));
+        }
+        detail::require<numeric_error>(result.activations.allFinite() && result.gradients.allFinite(), who_,
+                                       "layer '", *name, "': its activations or gradients contain NaN or Inf");
+        return result;
+    }
+
 private:
     /// A forward graph and its interpreter code.
     struct Program {
@@ -287,11 +337,41 @@ private:
     }
 
     [[nodiscard]] ::torch::jit::IValue run(const Program& program, const ::torch::Tensor& input) const {
+        return run_all(program, input).back();
+    }
+
+    /// Every output of `program` on `input`.
+    [[nodiscard]] ::torch::jit::Stack run_all(const Program& program, const ::torch::Tensor& input) const {
         ::torch::jit::Stack stack;
         if (program.graph->inputs().size() == 2) stack.emplace_back(module_._ivalue());  // `self`, unused once frozen
         stack.emplace_back(input);
         ::torch::jit::InterpreterState(*program.code).run(stack);
-        return stack.back();
+        return stack;
+    }
+
+    /// The forward program that also returns the output of submodule `name`, made once per name.
+    [[nodiscard]] std::shared_ptr<const Program> layer_program(const std::string& name) const {
+        const std::scoped_lock lock(layer_programs_->mutex);
+        auto& entry = layer_programs_->programs[name];
+        if (!entry) {
+            auto graph = plain_.graph->copy();
+            detail::add_layer_output(graph, name, who_);
+            entry = std::make_shared<const Program>(program(std::move(graph)));
+        }
+        return entry;
+    }
+
+    void check_weights(const Vector& output_weights) const {
+        detail::require<shape_error>(output_weights.size() == classes_, who_,
+                                     "output weights have ", output_weights.size(), " entries, the model has ",
+                                     classes_, " classes");
+    }
+
+    /// The output weights as a tensor shaped like the scores: each row of scores weighted alike.
+    [[nodiscard]] ::torch::Tensor weight_tensor(const Vector& output_weights, const ::torch::Tensor& scores) const {
+        return ::torch::from_blob(const_cast<float*>(output_weights.data()), {1, classes_}, ::torch::kFloat32)
+            .to(device_, scores.scalar_type())
+            .expand_as(scores);
     }
 
     /// The scores tensor [batch, classes] of `input`, checked.
@@ -305,17 +385,12 @@ private:
 
     [[nodiscard]] Matrix gradients_of(const Program& program, const MatrixRef& inputs, const Vector& output_weights) const {
         check_batch(inputs);
-        detail::require<shape_error>(output_weights.size() == classes_, who_,
-                                     "output weights have ", output_weights.size(), " entries, the model has ",
-                                     classes_, " classes");
+        check_weights(output_weights);
         const std::optional<detail::BlockCache::CallScope> reusing_blocks = block_reuse();
         const ::torch::AutoGradMode with_gradients(true);
         const ::torch::Tensor pixels = to_device(inputs).requires_grad_(true);
         const ::torch::Tensor scores = forward(program, to_model_input(pixels));
-        const ::torch::Tensor weights =
-            ::torch::from_blob(const_cast<float*>(output_weights.data()), {1, classes_}, ::torch::kFloat32)
-                .to(device_, scores.scalar_type())
-                .expand_as(scores);
+        const ::torch::Tensor weights = weight_tensor(output_weights, scores);
         const ::torch::Tensor gradient = detail::translating_torch_errors<error>(who_ + ": backward pass failed: ", [&] {
             auto result = ::torch::autograd::grad({scores}, {pixels}, {weights}, /*retain_graph=*/false,
                                                   /*create_graph=*/false, /*allow_unused=*/true);
@@ -357,11 +432,17 @@ private:
     ::torch::Tensor mean_, stddev_;
     ::torch::jit::Module module_;
     Program plain_, guided_, deconvnet_;
+    /// Programs that also return a layer's output, by layer name; shared by copies, guarded by its mutex.
+    struct LayerPrograms {
+        std::mutex mutex;
+        std::map<std::string, std::shared_ptr<const Program>> programs;
+    };
+    std::shared_ptr<LayerPrograms> layer_programs_ = std::make_shared<LayerPrograms>();
     int relu_count_ = 0;
     std::optional<std::string> rule_problem_;
     bool reuse_blocks_ = true;
 };
 
-static_assert(GuidedBackpropModel<TorchScriptModel>);
+static_assert(GuidedBackpropModel<TorchScriptModel> && LayerGradientModel<TorchScriptModel>);
 
 }  // namespace smoothgrad
