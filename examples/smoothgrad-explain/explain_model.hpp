@@ -23,9 +23,11 @@ struct ModelOptions {
     std::optional<smoothgrad::ImageShape> input_size;  // --input-size; a TorchScript file's metadata otherwise
     std::vector<float> mean, stddev;         // one value or one per channel; empty: the file's, else 0 and 1
     int threads = 0;                         // the model's threads; 0: every core
+    std::vector<std::string> layer_names;    // the reference network's layers with parameters, as named in the file
 };
 
-/// A loaded model behind two callables; it models smoothgrad::GuidedBackpropModel.
+/// A loaded model behind three callables; it models smoothgrad::GuidedBackpropModel and
+/// smoothgrad::LayerGradientModel.
 struct Model {
     smoothgrad::ImageShape shape;
     smoothgrad::Index classes = 0;
@@ -36,6 +38,9 @@ struct Model {
     std::function<smoothgrad::Matrix(const smoothgrad::MatrixRef&)> scores_of = {};
     std::function<smoothgrad::Matrix(const smoothgrad::MatrixRef&, const smoothgrad::Vector&, smoothgrad::ReluRule)>
         gradients_of = {};
+    std::function<smoothgrad::LayerGradients(const smoothgrad::MatrixRef&, const smoothgrad::Vector&,
+                                             const smoothgrad::LayerId&)>
+        layer_gradients_of = {};
 
     [[nodiscard]] smoothgrad::Index input_size() const { return shape.size(); }
     [[nodiscard]] smoothgrad::Index num_classes() const { return classes; }
@@ -47,9 +52,14 @@ struct Model {
                                                smoothgrad::ReluRule rule) const {
         return gradients_of(inputs, w, rule);
     }
+    [[nodiscard]] smoothgrad::LayerGradients layer_gradients(const smoothgrad::MatrixRef& inputs,
+                                                             const smoothgrad::Vector& w,
+                                                             const smoothgrad::LayerId& layer) const {
+        return layer_gradients_of(inputs, w, layer);
+    }
 };
 
-static_assert(smoothgrad::GuidedBackpropModel<Model>);
+static_assert(smoothgrad::GuidedBackpropModel<Model> && smoothgrad::LayerGradientModel<Model>);
 
 /// Whether `file` starts as a zip archive does, which TorchScript files are (safetensors files never are).
 [[nodiscard]] bool is_zip_archive(const std::filesystem::path& file);

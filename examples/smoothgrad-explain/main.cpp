@@ -57,6 +57,8 @@ Model (the file's kind is told by its content):
   --spec SPEC                     the reference network's architecture, for files without one
   --input-size HxWxC              the model's input, e.g. 224x224x3; needed for a TorchScript file
                                   without smoothgrad.json metadata
+  --layer-names N1,N2,...         the reference network's layers with parameters as the file names them
+                                  (a PyTorch module's conv1,conv2,fc1,fc2), else the file's metadata
   --threads N                     the model's threads (default: every core)
 The model sees x = (p * scale - mean) / std for 8-bit pixels p; maps and noise are in p * scale:
   --scale F                       (default 1/255)
@@ -65,10 +67,10 @@ Method:
   --class C                       class to explain (default: the predicted class)
   --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
                                   gradient-x-input | blur-ig | guided-ig | expected-gradients |
-                                  occlusion (default vanilla)
+                                  grad-cam | guided-grad-cam | occlusion (default vanilla)
   --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50; 0 for
-                                  occlusion, which needs no gradient, and for expected-gradients,
-                                  which averages its own draws)
+                                  occlusion, which needs no gradient, for expected-gradients, which
+                                  averages its own draws, and for grad-cam)
   --noise-level F                 noise sigma / (x_max - x_min) (default 0.15)
   --noise-stddev F                an absolute noise sigma instead
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
@@ -89,6 +91,11 @@ Method:
                                   default), mean or zero (each channel at --mean, so that the model's
                                   normalized input is 0), blur (the input blurred with sigma = a tenth
                                   of its shorter side) or an image FILE
+  --layer L                       grad-cam, guided-grad-cam: the layer, by position in the spec
+                                  (0-based; e.g. 4 is the second ReLU of conv; relu; maxpool; conv;
+                                  relu; ...) or by name (conv2, or a TorchScript submodule: layer4)
+  --upsample                      grad-cam: write the map resized to the input (divided by its
+                                  maximum, as PAIR saliency) instead of H x W x 1 at the layer
   --occlusion-size S              occlusion's window, S x S pixels (default 15)
   --occlusion-stride D            pixels between window positions (default 1)
   --occlusion-value F             what covered values are set to, in pixel * scale units (default 0)
@@ -110,12 +117,12 @@ Output:
   --help                          this text
 )";
 
-constexpr std::array<std::string_view, 9> method_names{
-    "vanilla",   "integrated-gradients", "guided-backprop", "deconvnet", "gradient-x-input",
-    "blur-ig",   "guided-ig",            "expected-gradients", "occlusion"};
+constexpr std::array<std::string_view, 11> method_names{
+    "vanilla",   "integrated-gradients", "guided-backprop",    "deconvnet", "gradient-x-input", "blur-ig",
+    "guided-ig", "expected-gradients",   "grad-cam", "guided-grad-cam", "occlusion"};
 constexpr std::string_view method_list =
     "vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input, blur-ig, guided-ig, "
-    "expected-gradients or occlusion";
+    "expected-gradients, grad-cam, guided-grad-cam or occlusion";
 
 /// Everything the command line says.
 struct Options {
@@ -143,6 +150,8 @@ struct Options {
     bool sqrt_spacing = false;
     double fraction = 0.25, max_dist = 0.02;
     std::vector<std::string> baselines;
+    std::optional<LayerId> layer;
+    bool upsample = false;
     Index draws = 50;
     double draw_noise = 0.0;
     std::uint64_t seed = 0;
@@ -200,6 +209,14 @@ Options parse_arguments(int argc, char** argv) {
         else if (flag == "--model") options.model.file = value();
         else if (flag == "--spec") options.model.spec = value();
         else if (flag == "--input-size") options.model.input_size = parse_shape(flag, value());
+        else if (flag == "--layer-names")
+            for (const auto name : command_line::split(value(), ',')) options.model.layer_names.emplace_back(name);
+        else if (flag == "--layer") {
+            const std::string_view text = value();
+            const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (digits) options.layer = LayerId{command_line::parse_number<Index>(who, flag, text)};
+            else options.layer = LayerId{std::string(text)};
+        } else if (flag == "--upsample") options.upsample = true;
         else if (flag == "--threads") options.model.threads = command_line::parse_number<int>(who, flag, value());
         else if (flag == "--resize") options.resize = true;
         else if (flag == "--image")
@@ -283,6 +300,13 @@ Options parse_arguments(int argc, char** argv) {
                         "--method expected-gradients needs --baselines (the reference set: images or a .npy file)");
         if (!options.smooth_samples_given) options.smooth_samples = 0;
     }
+    const bool cam = options.method == "grad-cam" || options.method == "guided-grad-cam";
+    detail::require(!cam || options.layer.has_value(), who, "--method ", options.method, " needs --layer (a position ",
+                    "in the spec, e.g. 4, or a name, e.g. conv2 or layer4)");
+    if (options.method == "grad-cam" && !options.smooth_samples_given) options.smooth_samples = 0;
+    detail::require(options.method != "grad-cam" || options.smooth_samples == 0 || options.upsample, who,
+                    "--method grad-cam with SmoothGrad averages maps at the input's size: add --upsample, or ",
+                    "--smooth-samples 0 for the map at the layer");
     for (const std::string& item : options.baselines)
         if (!item.starts_with(train_prefix)) detail::require<io_error>(fs::is_regular_file(item), who, "--baselines: cannot open '", item, "'");
         else (void)parse_range("--baselines", std::string_view(item).substr(train_prefix.size()));
@@ -455,9 +479,35 @@ Vector explain_with(const Method& method, const explain::Model& net, const Vecto
     return smooth(net, input, target);
 }
 
-Vector explain(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
-               const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline,
-               const Matrix& references) {
+/// The Grad-CAM that --layer and --upsample ask for on inputs of `shape`.
+GradCam grad_cam_for(const Options& options, const ImageShape& shape) {
+    return GradCam{.layer = options.layer, .shape = shape};
+}
+
+/// A map and the shape it is laid out in: the input's, or for Grad-CAM without --upsample, the layer's
+/// height x width x 1.
+struct Explanation {
+    Vector map;
+    ImageShape shape;
+};
+
+Vector explain_at_input(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
+                        const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline,
+                        const Matrix& references);
+
+Explanation explain(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
+                    const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline,
+                    const Matrix& references) {
+    if (options.method == "grad-cam" && !options.upsample) {
+        const LayerMaps low = grad_cam_for(options, net.shape).layer_maps(net, input, target.weights(net.num_classes(), who));
+        return {low.maps.col(0), low.shape};
+    }
+    return {explain_at_input(net, input, input_index, target, options, progress, baseline, references), net.shape};
+}
+
+Vector explain_at_input(const explain::Model& net, const Vector& input, std::size_t input_index, const Target& target,
+                        const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline,
+                        const Matrix& references) {
     const std::string& m = options.method;
     if (m == "vanilla") return explain_with(VanillaGradient{}, net, input, input_index, target, options, progress);
     if (m == "gradient-x-input") return explain_with(GradientTimesInput{}, net, input, input_index, target, options, progress);
@@ -496,6 +546,10 @@ Vector explain(const explain::Model& net, const Vector& input, std::size_t input
                                               .batch_size = options.batch_size,
                                               .seed = options.seed},
                             net, input, input_index, target, options, progress);
+    if (m == "grad-cam") return explain_with(grad_cam_for(options, net.shape), net, input, input_index, target, options, progress);
+    if (m == "guided-grad-cam")
+        return explain_with(GuidedGradCam{.grad_cam = grad_cam_for(options, net.shape)}, net, input, input_index, target,
+                            options, progress);
     throw argument_error(detail::message(who, "--method must be ", method_list, ", got '", m, "'"));
 }
 
@@ -599,9 +653,13 @@ int run(const Options& options) {
         const double probability = 1.0 / (scores.array() - scores[predicted]).exp().cast<double>().sum();
         const Index explained = options.target_class.value_or(predicted);
         const Index done_before = static_cast<Index>(i) * samples_per_input;
-        const Vector map = explain(net, input.values, i, explained, options,
-                                   [&](Index done, Index) { bar.update(done_before + done); },
-                                   baseline_for(input.values, shape, net, options, file_baseline), references);
+        const Explanation explanation = explain(net, input.values, i, explained, options,
+                                                [&](Index done, Index) { bar.update(done_before + done); },
+                                                baseline_for(input.values, shape, net, options, file_baseline), references);
+        // Pictures are at the input's size: a map at a layer's is shown as --upsample would give it.
+        const Vector map = explanation.shape == shape
+                               ? explanation.map
+                               : grad_cam_for(options, shape).to_input(explanation.map, explanation.shape);
         bar.update(done_before + samples_per_input);
 
         std::ostringstream line;
@@ -621,7 +679,7 @@ int run(const Options& options) {
         }
         if (options.npy) {
             const fs::path path = output_path(*options.npy, input.name);
-            write_npy(path, Image{map, shape});
+            write_npy(path, Image{explanation.map, explanation.shape});
             std::cout << "  wrote " << path.string() << "\n";
         }
         if (options.gallery) {
@@ -644,6 +702,12 @@ int run(const Options& options) {
         description << "Model " << options.model.file.filename().string() << " (" << net.description << "), method " << options.method;
         if (options.method == "integrated-gradients")
             description << " (" << options.steps << " steps from a " << options.baseline << " baseline)";
+        if (options.method == "grad-cam" || options.method == "guided-grad-cam")
+            description << " (layer " << std::visit([](const auto& l) {
+                std::ostringstream text;
+                text << l;
+                return text.str();
+            }, *options.layer) << ")";
         if (options.method == "guided-ig")
             description << " (" << options.steps << " steps from a " << options.baseline << " baseline, fraction "
                         << options.fraction << ", max_dist " << options.max_dist << ")";

@@ -24,7 +24,7 @@ bool is_zip_archive(const std::filesystem::path& file) {
 
 Model load_reference_network(const ModelOptions& options) {
     constexpr std::string_view who = "smoothgrad-explain";
-    auto loaded = std::make_shared<nn::LoadedNetwork>(nn::load_network(options.file, {.spec = options.spec}));
+    auto loaded = std::make_shared<nn::LoadedNetwork>(nn::load_network(options.file, {.spec = options.spec, .layer_names = options.layer_names}));
     nn::Sequential& net = loaded->network;
     if (options.threads > 0) net.set_threads(options.threads);
     const ImageShape shape = net.input_shape();
@@ -54,6 +54,10 @@ Model load_reference_network(const ModelOptions& options) {
     // d/dx f((x - m) / s) = f'((x - m) / s) / s.
     model.gradients_of = [loaded, normalize, scale_column](const MatrixRef& pixels, const Vector& w, ReluRule rule) -> Matrix {
         return loaded->network.gradients(normalize(pixels), w, rule).array().colwise() * scale_column.array();
+    };
+    // A layer's activations and their gradient do not see the normalization before the first layer.
+    model.layer_gradients_of = [loaded, normalize](const MatrixRef& pixels, const Vector& w, const LayerId& layer) {
+        return loaded->network.layer_gradients(normalize(pixels), w, layer);
     };
     return model;
 }

@@ -12,6 +12,8 @@ namespace explain {
 using namespace smoothgrad;
 
 Model load_torchscript_model(const ModelOptions& options) {
+    smoothgrad::detail::require(options.layer_names.empty(), "smoothgrad-explain", "--layer-names is for a reference network's ",
+                    "safetensors file; a TorchScript file names its own submodules (--layer layer4)");
     const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto torch_model = std::make_shared<TorchScriptModel>(
         options.file,
@@ -28,6 +30,9 @@ Model load_torchscript_model(const ModelOptions& options) {
     model.scores_of = [torch_model](const MatrixRef& pixels) { return torch_model->scores(pixels); };
     model.gradients_of = [torch_model](const MatrixRef& pixels, const Vector& w, ReluRule rule) {
         return torch_model->gradients(pixels, w, rule);
+    };
+    model.layer_gradients_of = [torch_model](const MatrixRef& pixels, const Vector& w, const LayerId& layer) {
+        return torch_model->layer_gradients(pixels, w, layer);
     };
     return model;
 }

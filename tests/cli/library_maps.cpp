@@ -5,7 +5,8 @@
 // bit for bit, the map that the library computes with the same settings; so must blur IG's (6 steps to
 // sigma 3, square-root spacing, n = 4), occlusion's (5x5 window, stride 2, drops averaged, no SmoothGrad:
 // the command line's default for occlusion), guided IG's (10 steps, fraction 0.1, max_dist 0.05, n = 3) and
-// expected gradients' (30 draws from training images 0-9 and 20, draw noise 0.1, no SmoothGrad: the default).
+// expected gradients' (30 draws from training images 0-9 and 20, draw noise 0.1, no SmoothGrad: the default),
+// Grad-CAM's and Guided Grad-CAM's (written from the same weights in a file with named layers).
 //
 //     cli_library_maps MODEL.safetensors MAPS_DIR
 #include <cstdio>
@@ -48,10 +49,10 @@ int main(int argc, char** argv) try {
     const std::pair<const char*, Aggregation> aggregations[] = {
         {"mean", Aggregation::mean}, {"square", Aggregation::mean_of_squares}, {"variance", Aggregation::variance}};
     int equal = 0, different = 0;
-    const auto check = [&](const std::filesystem::path& file, const Vector& expected) {
+    const auto check = [&](const std::filesystem::path& file, const Vector& expected,
+                           std::vector<std::size_t> shape = {28, 28, 1}) {
         const NpyArray written = read_npy(file);
-        const bool same = written.data.size() == expected.size() && written.data == expected &&
-                          written.shape == std::vector<std::size_t>{28, 28, 1};
+        const bool same = written.data.size() == expected.size() && written.data == expected && written.shape == shape;
         std::printf("%s: %s\n", file.filename().string().c_str(), same ? "equal" : "DIFFERENT");
         (same ? equal : different) += 1;
     };
@@ -76,6 +77,15 @@ int main(int argc, char** argv) try {
     references /= 255.0f;
     const ExpectedGradients expected_gradients{.references = references, .samples = 30, .noise_stddev = 0.1};
     check(std::filesystem::path(argv[2]) / "expected-gradients.npy", expected_gradients(loaded.network, image, 3));
+    // Grad-CAM at layer 4 (the second ReLU) at the layer's 14 x 14, at layer 3 ("conv2" in the named file)
+    // resized to the input, and Guided Grad-CAM at layer 4 with SmoothGrad n = 2.
+    const GradCam cam{.layer = Index{4}, .shape = {28, 28, 1}};
+    check(std::filesystem::path(argv[2]) / "grad-cam-4.npy", cam.layer_maps(loaded.network, image, Vector::Unit(10, 3)).maps.col(0),
+          {14, 14, 1});
+    check(std::filesystem::path(argv[2]) / "grad-cam-conv2--upsample.npy",
+          GradCam{.layer = Index{3}, .shape = {28, 28, 1}}(loaded.network, image, 3));
+    check(std::filesystem::path(argv[2]) / "guided-grad-cam-4.npy",
+          SmoothGrad<GuidedGradCam>{.method = {.grad_cam = cam}, .samples = 2, .batch_size = 50}(loaded.network, image, 3));
     std::printf("%d maps equal, %d different\n", equal, different);
     return different == 0 ? 0 : 1;
 } catch (const std::exception& e) {

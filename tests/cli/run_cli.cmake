@@ -4,8 +4,9 @@
 # Usage: cmake -DCOMMAND="prog|arg|..." -DEXPECT_EXIT=N [-DEXPECT_OUTPUT=regex] [-DEXPECT_FILES="a|b"]
 #              [-DEXPECT_LINES=N (lines on stderr)] [-DCLEAN_DIR=dir]
 #              [-DEXPECT_IN_FILE=file -DEXPECT_FILE_REGEX=regex (the file's content)] -P run_cli.cmake
-#              (empty values: no check)
+#              (empty values: no check; "<semicolon>" in COMMAND is a ';' inside one argument, e.g. a spec)
 string(REPLACE "|" ";" COMMAND "${COMMAND}")
+string(REPLACE "<semicolon>" "\\;" COMMAND "${COMMAND}")
 string(REPLACE "|" ";" EXPECT_FILES "${EXPECT_FILES}")
 if(CLEAN_DIR)
     file(REMOVE_RECURSE "${CLEAN_DIR}")

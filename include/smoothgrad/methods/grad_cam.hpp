@@ -109,16 +109,23 @@ struct GradCam {
                         "channels (", inputs.rows(), " values), got ", shape);
         const LayerMaps low = layer_maps(model, inputs, output_weights);
         Matrix result(inputs.rows(), inputs.cols());
-        for (Index j = 0; j < inputs.cols(); ++j) {
-            Vector map = low.maps.col(j);
-            const float peak = map.maxCoeff();
-            if (normalize && peak > 0.0f) map /= peak;
-            const Vector resized =
-                detail::resize_bilinear_mirrored(map, low.shape.height, low.shape.width, shape.height, shape.width);
-            // The same value in every channel of a pixel (HWC).
-            result.col(j) = resized.transpose().replicate(shape.channels, 1).reshaped();
-        }
+        for (Index j = 0; j < inputs.cols(); ++j) result.col(j) = to_input(low.maps.col(j), low.shape);
         return result;
+    }
+
+    /// A map of layer_maps() as attribute_batch gives it: divided by its maximum when `normalize` and
+    /// positive, resized to `shape` and repeated over its channels.
+    [[nodiscard]] Vector to_input(const Eigen::Ref<const Vector>& layer_map, const ImageShape& layer_shape) const {
+        detail::require<shape_error>(layer_map.size() == layer_shape.height * layer_shape.width && shape.size() > 0,
+                                     name, "a map of ", layer_map.size(), " values at layer shape ", layer_shape,
+                                     " to input shape ", shape);
+        Vector map = layer_map;
+        const float peak = map.maxCoeff();
+        if (normalize && peak > 0.0f) map /= peak;
+        const Vector resized =
+            detail::resize_bilinear_mirrored(map, layer_shape.height, layer_shape.width, shape.height, shape.width);
+        // The same value in every channel of a pixel (HWC).
+        return resized.transpose().replicate(shape.channels, 1).reshaped();
     }
 
     template <LayerGradientModel M>
