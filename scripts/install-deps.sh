@@ -12,6 +12,7 @@ packages=(
     dataset-fashion-mnist
     libtorch-dev                                   # the TorchScript adapter (smoothgrad::torch)
     python3-torch python3-torchvision python3-numpy python3-pil libopenblas0-openmp  # exporting models, torch test fixtures
+    python3-skimage                                # XRAI's segmentation is checked against scikit-image
     "$@"
 )
 

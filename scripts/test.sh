@@ -17,8 +17,10 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 jobs=$(nproc)
-# install-deps.sh installed Fashion-MNIST: the tests that read it must run, not skip.
+# install-deps.sh installed Fashion-MNIST: the tests that read it must run, not skip ...
 export SMOOTHGRAD_REQUIRE_FASHION_MNIST=1
+# ... and scikit-image, which XRAI's segmentation is compared with.
+export SMOOTHGRAD_REQUIRE_SCIKIT_IMAGE=1
 stage() { echo "test.sh: stage $1 done in $((SECONDS - stage_start)) s"; stage_start=$SECONDS; }
 stage_start=$SECONDS
 

@@ -14,7 +14,7 @@ using namespace smoothgrad;
 namespace {
 constexpr IntegrationRule all_rules[] = {IntegrationRule::riemann_left, IntegrationRule::riemann_right,
                                          IntegrationRule::riemann_middle, IntegrationRule::trapezoid,
-                                         IntegrationRule::gauss_legendre};
+                                         IntegrationRule::gauss_legendre, IntegrationRule::linspace};
 
 toy::QuadraticModel quadratic_model() {
     const Matrix m = toy::fixed_matrix(4, 4, 11);
@@ -35,6 +35,12 @@ TEST_CASE("quadrature points and weights of each rule", "[methods][integrated_gr
     const auto trapezoid = path_quadrature(IntegrationRule::trapezoid, 5);
     CHECK(trapezoid.alphas == std::vector<double>{0.0, 0.25, 0.5, 0.75, 1.0});
     CHECK(trapezoid.weights == std::vector<double>{0.125, 0.25, 0.25, 0.25, 0.125});
+
+    // PAIR saliency's: numpy.linspace(0, 1, m), each point weighted 1/m; one step takes alpha 0.
+    const auto linspace = path_quadrature(IntegrationRule::linspace, 5);
+    CHECK(linspace.alphas == std::vector<double>{0.0, 0.25, 0.5, 0.75, 1.0});
+    CHECK(linspace.weights == std::vector<double>(5, 0.2));
+    CHECK(path_quadrature(IntegrationRule::linspace, 1).alphas == std::vector<double>{0.0});
 
     // Gauss-Legendre on [0, 1], from the textbook values on [-1, 1]: m = 2 has nodes +-1/sqrt(3) and
     // weights 1; m = 3 has 0, +-sqrt(3/5) with weights 8/9, 5/9.

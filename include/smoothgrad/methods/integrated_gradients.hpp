@@ -29,6 +29,7 @@ enum class IntegrationRule {
     riemann_middle,  ///< alpha_k = (k+1/2)/m, weights 1/m
     trapezoid,       ///< alpha_k = k/(m-1), weights 1/(m-1) with both endpoints halved; needs m >= 2
     gauss_legendre,  ///< Gauss-Legendre nodes and weights mapped to [0, 1]; exact for polynomials of degree 2m-1
+    linspace,        ///< alpha_k = k/(m-1) (0 for m = 1), weights 1/m: PAIR saliency's IntegratedGradients
 };
 
 /// Points alpha_k in [0, 1] on the path and the weights that turn gradient values there into the integral.
@@ -62,6 +63,9 @@ struct PathQuadrature {
             }
             q.weights.front() *= 0.5;
             q.weights.back() *= 0.5;
+            break;
+        case IntegrationRule::linspace:
+            for (std::size_t k = 0; k < m; ++k) q.alphas[k] = steps == 1 ? 0.0 : static_cast<double>(k) / (steps - 1);
             break;
         case IntegrationRule::gauss_legendre:
             // Newton's method on the Legendre polynomial P_m from the usual cosine guesses; the nodes are
