@@ -67,14 +67,15 @@ Method:
   --class C                       class to explain (default: the predicted class)
   --method NAME                   vanilla | integrated-gradients | guided-backprop | deconvnet |
                                   gradient-x-input | blur-ig | guided-ig | expected-gradients |
-                                  grad-cam | guided-grad-cam | occlusion (default vanilla)
+                                  grad-cam | guided-grad-cam | xrai | occlusion (default vanilla)
   --smooth-samples N              SmoothGrad samples; 0 = the plain method (default 50; 0 for
                                   occlusion, which needs no gradient, for expected-gradients, which
-                                  averages its own draws, and for grad-cam)
+                                  averages its own draws, for grad-cam and for xrai)
   --noise-level F                 noise sigma / (x_max - x_min) (default 0.15)
   --noise-stddev F                an absolute noise sigma instead
   --aggregate mean|square|variance  SmoothGrad, SmoothGrad^2 or VarGrad (default mean)
-  --steps M                       integrated-gradients steps (default 50; blur-ig: 100; guided-ig: 200)
+  --steps M                       integrated-gradients steps (default 50; blur-ig and xrai: 100;
+                                  guided-ig: 200)
   --max-sigma F                   blur-ig: the blur at the end of its path, in pixels (default 50)
   --grad-step F                   blur-ig: the sigma step of d blur / d sigma (default 0.01)
   --sqrt-spacing                  blur-ig: square-root spacing of the sigmas, as PAIR saliency's sqrt
@@ -117,12 +118,12 @@ Output:
   --help                          this text
 )";
 
-constexpr std::array<std::string_view, 11> method_names{
-    "vanilla",   "integrated-gradients", "guided-backprop",    "deconvnet", "gradient-x-input", "blur-ig",
-    "guided-ig", "expected-gradients",   "grad-cam", "guided-grad-cam", "occlusion"};
+constexpr std::array<std::string_view, 12> method_names{
+    "vanilla",   "integrated-gradients", "guided-backprop", "deconvnet",       "gradient-x-input", "blur-ig",
+    "guided-ig", "expected-gradients",   "grad-cam",        "guided-grad-cam", "xrai",             "occlusion"};
 constexpr std::string_view method_list =
     "vanilla, integrated-gradients, guided-backprop, deconvnet, gradient-x-input, blur-ig, guided-ig, "
-    "expected-gradients, grad-cam, guided-grad-cam or occlusion";
+    "expected-gradients, grad-cam, guided-grad-cam, xrai or occlusion";
 
 /// Everything the command line says.
 struct Options {
@@ -286,7 +287,8 @@ Options parse_arguments(int argc, char** argv) {
     // Every option is checked here, before a model is loaded or a map computed.
     detail::require(std::find(method_names.begin(), method_names.end(), options.method) != method_names.end(), who,
                     "--method must be ", method_list, ", got '", options.method, "'");
-    if (options.method == "blur-ig" && !options.steps_given) options.steps = 100;
+    if ((options.method == "blur-ig" || options.method == "xrai") && !options.steps_given) options.steps = 100;
+    if (options.method == "xrai" && !options.smooth_samples_given) options.smooth_samples = 0;
     if (options.method == "guided-ig" && !options.steps_given) options.steps = 200;
     detail::require(options.fraction > 0.0 && options.fraction <= 1.0, who, "--fraction must be in (0, 1], got ",
                     options.fraction);
@@ -546,6 +548,9 @@ Vector explain_at_input(const explain::Model& net, const Vector& input, std::siz
                                               .batch_size = options.batch_size,
                                               .seed = options.seed},
                             net, input, input_index, target, options, progress);
+    if (m == "xrai")
+        return explain_with(Xrai{.shape = net.shape, .steps = options.steps, .batch_size = options.batch_size}, net,
+                            input, input_index, target, options, progress);
     if (m == "grad-cam") return explain_with(grad_cam_for(options, net.shape), net, input, input_index, target, options, progress);
     if (m == "guided-grad-cam")
         return explain_with(GuidedGradCam{.grad_cam = grad_cam_for(options, net.shape)}, net, input, input_index, target,
@@ -708,6 +713,9 @@ int run(const Options& options) {
                 text << l;
                 return text.str();
             }, *options.layer) << ")";
+        if (options.method == "xrai")
+            description << " (integrated gradients of " << options.steps << " steps from black and white, "
+                        << "Felzenszwalb regions at six scales)";
         if (options.method == "guided-ig")
             description << " (" << options.steps << " steps from a " << options.baseline << " baseline, fraction "
                         << options.fraction << ", max_dist " << options.max_dist << ")";

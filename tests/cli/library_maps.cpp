@@ -6,7 +6,8 @@
 // sigma 3, square-root spacing, n = 4), occlusion's (5x5 window, stride 2, drops averaged, no SmoothGrad:
 // the command line's default for occlusion), guided IG's (10 steps, fraction 0.1, max_dist 0.05, n = 3) and
 // expected gradients' (30 draws from training images 0-9 and 20, draw noise 0.1, no SmoothGrad: the default),
-// Grad-CAM's and Guided Grad-CAM's (written from the same weights in a file with named layers).
+// Grad-CAM's and Guided Grad-CAM's (written from the same weights in a file with named layers), and XRAI's
+// (10 steps, no SmoothGrad: the default).
 //
 //     cli_library_maps MODEL.safetensors MAPS_DIR
 #include <cstdio>
@@ -86,6 +87,7 @@ int main(int argc, char** argv) try {
           GradCam{.layer = Index{3}, .shape = {28, 28, 1}}(loaded.network, image, 3));
     check(std::filesystem::path(argv[2]) / "guided-grad-cam-4.npy",
           SmoothGrad<GuidedGradCam>{.method = {.grad_cam = cam}, .samples = 2, .batch_size = 50}(loaded.network, image, 3));
+    check(std::filesystem::path(argv[2]) / "xrai.npy", Xrai{.shape = {28, 28, 1}, .steps = 10}(loaded.network, image, 3));
     std::printf("%d maps equal, %d different\n", equal, different);
     return different == 0 ? 0 : 1;
 } catch (const std::exception& e) {

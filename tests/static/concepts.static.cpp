@@ -50,6 +50,7 @@ static_assert(!AttributionMethodFor<GuidedBackprop, a::Model>, "guided backprop 
 static_assert(!AttributionMethodFor<Deconvnet, a::Model>, "deconvnet needs GuidedBackpropModel");
 static_assert(!AttributionMethodFor<SmoothGrad<GuidedBackprop>, a::Model>, "SmoothGrad keeps its method's requirement");
 static_assert(!AttributionMethodFor<int, a::Model>, "int is no method");
+static_assert(AttributionMethodFor<Xrai, a::Model>, "XRAI needs only gradients");
 static_assert(AttributionMethodFor<GradCam, a::LayerModel>);
 static_assert(AttributionMethodFor<SmoothGrad<GradCam>, a::LayerModel>, "SmoothGrad wraps Grad-CAM");
 static_assert(!AttributionMethodFor<GradCam, a::Model>, "Grad-CAM needs LayerGradientModel");
