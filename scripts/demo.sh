@@ -20,7 +20,9 @@ out=out
 rm -rf "$out"
 mkdir -p "$out"
 
-# name | options: the plain methods and their SmoothGrad versions (n = 50, noise level 15 %).
+# name | options: the plain methods and their SmoothGrad versions (n = 50, noise level 15 %); Grad-CAM at the
+# second ReLU (layer 4, 14 x 14), expected gradients from the first 100 training images; XRAI and occlusion
+# alone.
 runs=(
     "vanilla|--method vanilla --smooth-samples 0"
     "smoothgrad|--method vanilla --smooth-samples 50 --noise-level 0.15"
@@ -28,6 +30,18 @@ runs=(
     "smoothgrad-integrated-gradients|--method integrated-gradients --smooth-samples 50 --steps 20"
     "guided-backprop|--method guided-backprop --smooth-samples 0"
     "smoothgrad-guided-backprop|--method guided-backprop --smooth-samples 50"
+    "blur-ig|--method blur-ig --smooth-samples 0"
+    "smoothgrad-blur-ig|--method blur-ig --smooth-samples 50 --steps 20"
+    "guided-ig|--method guided-ig --smooth-samples 0"
+    "smoothgrad-guided-ig|--method guided-ig --smooth-samples 50 --steps 20"
+    "expected-gradients|--method expected-gradients --baselines fashion-mnist-train:0-99 --draws 200"
+    "smoothgrad-expected-gradients|--method expected-gradients --baselines fashion-mnist-train:0-99 --draws 10 --smooth-samples 50"
+    "grad-cam|--method grad-cam --layer 4 --upsample"
+    "smoothgrad-grad-cam|--method grad-cam --layer 4 --upsample --smooth-samples 50"
+    "guided-grad-cam|--method guided-grad-cam --layer 4 --smooth-samples 0"
+    "smoothgrad-guided-grad-cam|--method guided-grad-cam --layer 4 --smooth-samples 50"
+    "xrai|--method xrai"
+    "occlusion|--method occlusion --occlusion-size 5"
 )
 for run in "${runs[@]}"; do
     name=${run%%|*}
@@ -45,7 +59,8 @@ done
     echo '<style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 8px;text-align:center;font-size:13px}'
     echo 'img{width:112px;height:112px;image-rendering:pixelated}</style></head><body>'
     echo "<h1>smoothgrad on Fashion-MNIST</h1><p>Model <code>$model</code>. Sensitivity maps of the predicted class:"
-    echo 'each plain method beside its SmoothGrad version (n = 50, noise level 15 %), as in the paper&#39;s Fig. 5.'
+    echo 'each plain method beside its SmoothGrad version (n = 50, noise level 15 %), as in the paper&#39;s Fig. 5,'
+    echo 'then XRAI and occlusion (5 x 5 window).'
     echo 'Maps show |map| capped at its 99th percentile; each column links to that run&#39;s own page.</p><table><tr><th>image</th>'
     for run in "${runs[@]}"; do name=${run%%|*}; echo "<th><a href=\"$name/index.html\">$name</a></th>"; done
     echo '</tr>'
