@@ -9,6 +9,8 @@
 //   4. Training with noise also de-noises maps, and the two effects add up (Sec. 3.5).
 //   5. SmoothGrad discriminates better between two classes in one image (Sec. 3.3, Fig. 6).
 //   6. Guided backprop's sharp maps fail the randomization sanity check (Adebayo et al. 2018).
+// Then the same metrics and the randomization check for the other methods of PAIR saliency and Captum, each
+// with and without SmoothGrad.
 // It writes RESULTS.md and SVG plots (docs/results/). The full run takes about ten minutes on 2 cores:
 //
 //     scripts/claims.sh                                     (installs, builds, runs; the documented command)
@@ -24,6 +26,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -78,6 +81,9 @@ struct Settings {
     int reference_samples = 500;
     /// Steps of the deletion, insertion and ROAD curves (28: one image row's worth of pixels per step).
     Index curve_steps = 28;
+    /// Images of the randomization check of the other methods (the first ones): each map is made again
+    /// on four randomized networks.
+    Index toolbox_randomization_images = 100;
 };
 
 Settings quick_settings() {
@@ -161,6 +167,7 @@ void append(MetricSamples& samples, const Evaluation& e, bool curves = true) {
 // ---------------------------------------------------------------------------------------------------
 // Methods
 
+constexpr ImageShape image_shape{28, 28, 1};
 using Network = nn::Sequential;
 /// A map of image `image` (its index in the experiment, which keys SmoothGrad's noise, so that every image
 /// gets its own noise draws) for class c.
@@ -205,6 +212,46 @@ std::size_t method_index(const std::vector<Method>& list, std::string_view name)
     for (std::size_t m = 0; m < list.size(); ++m)
         if (list[m].name == name) return m;
     throw argument_error(detail::message(who, "no method named '", name, "'"));
+}
+
+/// The rest of the toolbox, plain and with SmoothGrad (XRAI and occlusion alone): blur IG, guided IG, expected
+/// gradients from `references`, Grad-CAM and Guided Grad-CAM at the second ReLU (layer 4). XRAI keeps each
+/// image's regions: the randomization check explains every image again on five networks.
+std::vector<Method> toolbox_methods(const Settings& s, std::uint64_t seed, const Matrix& references) {
+    const BlurIntegratedGradients blur{.shape = image_shape};
+    const GuidedIntegratedGradients guided_ig{.steps = s.ig_steps};
+    const ExpectedGradients expected{.references = references, .samples = 200, .seed = seed};
+    const GradCam cam{.layer = Index{4}, .shape = image_shape};
+    const GuidedGradCam guided_cam{.grad_cam = cam};
+    const auto smooth = [&](auto inner) {
+        return smoothed(SmoothGrad<decltype(inner)>{.method = inner, .samples = s.samples, .noise_level = s.noise_level,
+                                                    .seed = seed});
+    };
+    const auto plain = [](auto method) {
+        return [method](const Network& n, const Vector& x, Index c, std::uint64_t) { return method(n, x, c); };
+    };
+    auto regions = std::make_shared<std::map<std::uint64_t, std::vector<std::vector<bool>>>>();
+    const Xrai xrai{.shape = image_shape, .steps = s.ig_steps};
+    return {
+        {"blur IG", plain(blur)},
+        {"SmoothGrad + blur IG", smooth(BlurIntegratedGradients{.shape = image_shape, .steps = s.ig_steps_smoothed})},
+        {"guided IG", plain(guided_ig)},
+        {"SmoothGrad + guided IG", smooth(GuidedIntegratedGradients{.steps = s.ig_steps_smoothed})},
+        {"expected gradients", plain(expected)},
+        {"SmoothGrad + expected gradients",
+         smooth(ExpectedGradients{.references = references, .samples = s.ig_steps_smoothed, .seed = seed})},
+        {"Grad-CAM", plain(cam)},
+        {"SmoothGrad + Grad-CAM", smooth(cam)},
+        {"Guided Grad-CAM", plain(guided_cam)},
+        {"SmoothGrad + Guided Grad-CAM", smooth(guided_cam)},
+        {"XRAI",
+         [xrai, regions](const Network& n, const Vector& x, Index c, std::uint64_t image) {
+             auto& kept = (*regions)[image];
+             if (kept.empty()) kept = xrai_regions(x, image_shape, xrai.segmentation);
+             return xrai.rank(n, x, Vector::Unit(n.num_classes(), c), kept);
+         }},
+        {"occlusion", plain(Occlusion{.shape = image_shape, .size = 5})},
+    };
 }
 
 /// The methods without SmoothGrad + IG, whose n * steps gradients per map the two-item and
@@ -317,7 +364,6 @@ Data pick_images(const Dataset& test, const Options& options, Index count) {
     return data;
 }
 
-constexpr ImageShape image_shape{28, 28, 1};
 
 /// Part A: every method on every image, for one model. Claims 1 and 4 and the main table.
 struct MethodResults {
@@ -615,6 +661,47 @@ std::string load_average() {
     return file >> first ? first : std::string("unknown");
 }
 
+/// The mean of `v` with its 95 % confidence interval.
+metrics::Summary summary(const std::vector<double>& v) { return metrics::mean_confidence_interval(v); }
+
+/// A table of the randomization check: per method, Spearman of |map| with the trained map at each stage
+/// (the signed maps' mean in parentheses).
+std::string randomization_table(const RandomizationResults& randomization, const std::vector<Method>& methods) {
+    std::ostringstream md;
+    std::vector<std::string> header{"method"};
+    for (const auto& stage : randomization.stages) header.push_back(stage);
+    md << row(header) << rule_row(header.size());
+    for (std::size_t m = 0; m < methods.size(); ++m) {
+        std::vector<std::string> cells{methods[m].name};
+        for (std::size_t stage = 0; stage < randomization.stages.size(); ++stage) {
+            const auto& v = randomization.magnitude[m][stage];
+            std::string cell = v.size() >= 2 ? format(summary(v)) : "undefined";
+            if (randomization.signed_maps[m][stage].size() >= 2)
+                cell += " (" + fixed(mean_of(randomization.signed_maps[m][stage]), 2) + ")";
+            if (randomization.undefined[m][stage] > 0)
+                cell += " [" + std::to_string(randomization.undefined[m][stage]) + " constant maps left out]";
+            cells.push_back(cell);
+        }
+        md << row(cells);
+    }
+    return md.str();
+}
+
+/// A table of every metric per method.
+std::string metric_table(const MethodResults& results, const std::vector<Method>& methods) {
+    std::ostringstream md;
+    std::vector<std::string> header{"method"};
+    for (const auto& info : metric_info) header.emplace_back(info.label);
+    md << row(header) << rule_row(header.size());
+    for (std::size_t m = 0; m < methods.size(); ++m) {
+        std::vector<std::string> cells{methods[m].name};
+        for (std::size_t metric = 0; metric < metric_count; ++metric)
+            cells.push_back(format(summary(results.samples[m][metric])));
+        md << row(cells);
+    }
+    return md.str();
+}
+
 int run(const Options& options, const Settings& s, const fs::path& report_path, const Models& paths, bool quick) {
     const auto total_start = Clock::now();
     const std::string load_before = load_average();
@@ -671,6 +758,19 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
     start = Clock::now();
     const RandomizationResults randomization = measure_randomization(clean, data, cheaper, seed);
     seconds["E"] = seconds_since(start);
+
+    std::printf("F. the rest of the toolbox\n");
+    start = Clock::now();
+    const Dataset train = load_fashion_mnist(options.data_dir, Split::train, {.limit = 100});
+    const auto toolbox = toolbox_methods(s, seed, train.images);
+    const MethodResults toolbox_results = measure_methods(clean, data, toolbox, s, "clean model");
+    Data first_images = data;
+    const auto kept = static_cast<std::size_t>(std::min<Index>(s.toolbox_randomization_images, static_cast<Index>(data.images.size())));
+    first_images.images.resize(kept);
+    first_images.labels.resize(kept);
+    first_images.objects.resize(kept);
+    const RandomizationResults toolbox_randomization = measure_randomization(clean, first_images, toolbox, seed);
+    seconds["F"] = seconds_since(start);
 
     // ---- plots
     fs::create_directories(options.out);
@@ -745,7 +845,6 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
         return "![" + std::string(alt) + "](" + (figures_dir / file).generic_string() + ")\n";
     };
     std::ostringstream md;
-    const auto summary = [](const std::vector<double>& v) { return metrics::mean_confidence_interval(v); };
     const auto paired = [](const std::vector<double>& a, const std::vector<double>& b) {
         return metrics::paired_difference(a, b);
     };
@@ -791,16 +890,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
          {std::tuple{"clean model", &clean_results, &methods}, std::tuple{"noise-trained model", &noisy_results, &cheaper}}) {
         md << "**" << model_name << "**" << (list->size() < methods.size() ? " (SmoothGrad + IG: clean model only)" : "")
            << "\n\n";
-        std::vector<std::string> header{"method"};
-        for (const auto& info : metric_info) header.emplace_back(info.label);
-        md << row(header) << rule_row(header.size());
-        for (std::size_t m = 0; m < list->size(); ++m) {
-            std::vector<std::string> cells{(*list)[m].name};
-            for (std::size_t metric = 0; metric < metric_count; ++metric)
-                cells.push_back(format(summary(results->samples[m][metric])));
-            md << row(cells);
-        }
-        md << "\n";
+        md << metric_table(*results, *list) << "\n";
     }
     md << figure("deletion_curves.svg", "deletion curves") << figure("insertion_curves.svg", "insertion curves")
        << figure("road_curves.svg", "ROAD curves") << "\n";
@@ -1020,22 +1110,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
               "initialization) one by one from the top; each map is compared with the trained network's map of the "
               "same image by Spearman's rank correlation of |map| (signed maps in parentheses). A method that passes "
               "the check loses the correlation as the layers it explains are randomized.\n\n";
-        std::vector<std::string> header{"method"};
-        for (const auto& stage : randomization.stages) header.push_back(stage);
-        md << row(header) << rule_row(header.size());
-        for (std::size_t m = 0; m < cheaper.size(); ++m) {
-            std::vector<std::string> cells{cheaper[m].name};
-            for (std::size_t stage = 0; stage < randomization.stages.size(); ++stage) {
-                const auto& v = randomization.magnitude[m][stage];
-                std::string cell = v.size() >= 2 ? format(summary(v)) : "undefined";
-                if (randomization.signed_maps[m][stage].size() >= 2)
-                    cell += " (" + fixed(mean_of(randomization.signed_maps[m][stage]), 2) + ")";
-                if (randomization.undefined[m][stage] > 0)
-                    cell += " [" + std::to_string(randomization.undefined[m][stage]) + " constant maps left out]";
-                cells.push_back(cell);
-            }
-            md << row(cells);
-        }
+        md << randomization_table(randomization, cheaper);
         const auto guided_all = summary(randomization.magnitude[rg][all]);
         const auto guided_top = summary(randomization.magnitude[rg][1]);
         const auto d_top = paired(randomization.magnitude[rg][1], randomization.magnitude[rv][1]);
@@ -1056,11 +1131,42 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
               "network (its signed maps decorrelate); SmoothGrad inherits the behaviour of the method it wraps.\n\n"
            << figure("randomization.svg", "cascading randomization") << "\n";
     }
+    // The rest of the toolbox
+    {
+        md << "## The other methods of PAIR saliency and Captum, with and without SmoothGrad\n\n"
+           << "The clean model, the same images and metrics. Blur IG: max sigma 50, 100 steps (" << s.ig_steps_smoothed
+           << " inside SmoothGrad). Guided IG: " << s.ig_steps << " steps (" << s.ig_steps_smoothed
+           << " inside SmoothGrad), fraction 0.25, max_dist 0.02, black baseline. Expected gradients: the first 100 "
+              "training images as references, 200 draws ("
+           << s.ig_steps_smoothed << " inside SmoothGrad). Grad-CAM and Guided Grad-CAM: layer 4 (the second ReLU, "
+              "14 x 14), resized to the input. XRAI: " << s.ig_steps
+           << " steps per baseline, PAIR's segmentation. Occlusion: a 5 x 5 window, stride 1, drops summed. "
+           << "SmoothGrad: n = " << s.samples << ", noise level " << fixed(100.0 * s.noise_level, 0) << " %.\n\n"
+           << metric_table(toolbox_results, toolbox) << "\n";
+        md << "SmoothGrad − the plain method, paired over the images (mean and 95 % interval):\n\n";
+        const std::vector<Metric> compared{total_variation, morans, localization, deletion, insertion, road};
+        std::vector<std::string> header{"method"};
+        for (const Metric metric : compared) header.emplace_back(metric_info[metric].label);
+        md << row(header) << rule_row(header.size());
+        for (const std::string base : {"blur IG", "guided IG", "expected gradients", "Grad-CAM", "Guided Grad-CAM"}) {
+            const auto& plain = toolbox_results.samples[method_index(toolbox, base)];
+            const auto& smoothed_samples = toolbox_results.samples[method_index(toolbox, "SmoothGrad + " + base)];
+            std::vector<std::string> cells{"SmoothGrad + " + base + " − " + base};
+            for (const Metric metric : compared) cells.push_back(describe(paired(smoothed_samples[metric], plain[metric])));
+            md << row(cells);
+        }
+        md << "\nRandomization check (as in claim 6) on the first " << kept
+           << " images: Spearman of |map| with the trained network's map as the layers are re-initialized from the "
+              "top.\n\n"
+           << randomization_table(toolbox_randomization, toolbox) << "\n";
+    }
+
     const double total = seconds_since(total_start);
     md << "## Run time\n\n"
        << "On this run (2 threads): every method " << fixed(seconds["A"], 0) << " s, noise levels " << fixed(seconds["B"], 0)
        << " s, sample sizes " << fixed(seconds["C"], 0) << " s, two-item images " << fixed(seconds["D"], 0)
-       << " s, randomization " << fixed(seconds["E"], 0) << " s; " << fixed(total, 0) << " s in all. The 1-minute "
+       << " s, randomization " << fixed(seconds["E"], 0) << " s, the other methods " << fixed(seconds["F"], 0) << " s; "
+       << fixed(total, 0) << " s in all. The 1-minute "
        << "load average was " << load_before << " just before the run and " << load_average()
        << " at its end, on 2 hardware threads (the run itself keeps both busy; above about 0.5 before it means "
           "other work was running).\n";

@@ -200,28 +200,36 @@ struct Xrai {
         detail::require(std::isfinite(area_threshold) && area_threshold >= 0.0, name,
                         "area_threshold must be finite and >= 0, got ", area_threshold);
         detail::require(min_pixel_diff >= 0, name, "min_pixel_diff must be >= 0, got ", min_pixel_diff);
-        const Index pixels = shape.height * shape.width;
         Matrix result(inputs.rows(), inputs.cols());
         for (Index j = 0; j < inputs.cols(); ++j) {
             const Vector x = inputs.col(j);
             detail::require<numeric_error>(x.maxCoeff() > x.minCoeff(), name,
                                            "input ", j, " is constant: it has no segments and no black-white path");
-            Vector attribution = Vector::Zero(inputs.rows());
-            for (const float level : {x.minCoeff(), x.maxCoeff()}) {
-                const IntegratedGradients ig{.steps = steps,
-                                             .rule = IntegrationRule::linspace,
-                                             .baseline = Vector::Constant(inputs.rows(), level),
-                                             .batch_size = batch_size};
-                attribution += ig.attribute_batch(model, x, output_weights).col(0) / 2.0f;
-            }
-            // The largest attribution of each pixel's channels (PAIR's _attr_aggregation_max).
-            const Vector per_pixel =
-                Eigen::Map<const Eigen::MatrixXf>(attribution.data(), shape.channels, pixels).colwise().maxCoeff().transpose();
-            const Vector ranked = xrai_ranking(per_pixel, xrai_regions(x, shape, segmentation), area_threshold,
-                                               min_pixel_diff);
-            result.col(j) = ranked.transpose().replicate(shape.channels, 1).reshaped();
+            result.col(j) = rank(model, x, output_weights, xrai_regions(x, shape, segmentation));
         }
         return result;
+    }
+
+    /// The map of one input `x` whose regions are given (PAIR's `segments`), e.g. kept from an earlier call of
+    /// xrai_regions on the same image: the integrated-gradients attribution ranked over them, repeated over the
+    /// channels.
+    template <DifferentiableModel M>
+    [[nodiscard]] Vector rank(const M& model, const Vector& x, const Vector& output_weights,
+                              const std::vector<std::vector<bool>>& regions) const {
+        const Index pixels = shape.height * shape.width;
+        Vector attribution = Vector::Zero(x.size());
+        for (const float level : {x.minCoeff(), x.maxCoeff()}) {
+            const IntegratedGradients ig{.steps = steps,
+                                         .rule = IntegrationRule::linspace,
+                                         .baseline = Vector::Constant(x.size(), level),
+                                         .batch_size = batch_size};
+            attribution += ig.attribute_batch(model, x, output_weights).col(0) / 2.0f;
+        }
+        // The largest attribution of each pixel's channels (PAIR's _attr_aggregation_max).
+        const Vector per_pixel =
+            Eigen::Map<const Eigen::MatrixXf>(attribution.data(), shape.channels, pixels).colwise().maxCoeff().transpose();
+        const Vector ranked = xrai_ranking(per_pixel, regions, area_threshold, min_pixel_diff);
+        return ranked.transpose().replicate(shape.channels, 1).reshaped();
     }
 
     template <DifferentiableModel M>
