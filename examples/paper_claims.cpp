@@ -138,12 +138,25 @@ Evaluation evaluate(const Model& net, const Vector& x, Index label, const Vector
                     ImageShape shape, Index steps, bool curves = true) {
     const Vector magnitude = map.cwiseAbs();
     Evaluation e;
-    e.values[gini] = metrics::gini(magnitude);
-    e.values[entropy] = metrics::entropy(magnitude);
+    // A metric that a map leaves undefined is NaN: Grad-CAM's map is all 0 where a class has no positive
+    // evidence at the layer, and such a map has no sparseness, autocorrelation or mass to measure.
+    const auto defined = [](const auto& measure) {
+        try {
+            return static_cast<double>(measure());
+        } catch (const numeric_error&) {
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+    };
+    const bool constant = magnitude.maxCoeff() == magnitude.minCoeff();
+    const double undefined = std::numeric_limits<double>::quiet_NaN();
+    e.values[gini] = constant ? undefined : defined([&] { return metrics::gini(magnitude); });
+    e.values[entropy] = constant ? undefined : defined([&] { return metrics::entropy(magnitude); });
     e.values[total_variation] = metrics::total_variation(magnitude, shape);
-    e.values[morans] = metrics::morans_i(magnitude, shape);
-    e.values[localization] = metrics::attribution_localization(magnitude, object, {.mass = metrics::Mass::absolute});
-    e.values[pointing] = metrics::pointing_game(magnitude, object, shape) ? 1.0 : 0.0;
+    e.values[morans] = constant ? undefined : defined([&] { return metrics::morans_i(magnitude, shape); });
+    e.values[localization] = constant ? undefined : defined([&] {
+        return metrics::attribution_localization(magnitude, object, {.mass = metrics::Mass::absolute});
+    });
+    e.values[pointing] = constant ? undefined : (metrics::pointing_game(magnitude, object, shape) ? 1.0 : 0.0);
     if (!curves) return e;
     const auto del = metrics::deletion_curve(net, x, magnitude, label, {.steps = steps, .batch_size = steps + 1});
     const auto ins = metrics::insertion_curve(net, x, magnitude, label, {.steps = steps, .batch_size = steps + 1});
@@ -719,6 +732,32 @@ std::string randomization_table(const RandomizationResults& randomization, const
     return md.str();
 }
 
+/// A table cell for samples that may hold undefined (NaN) values: the summary of the defined ones, and how
+/// many were left out.
+std::string defined_cell(const std::vector<double>& v) {
+    std::vector<double> kept;
+    for (const double x : v)
+        if (!std::isnan(x)) kept.push_back(x);
+    const std::size_t left_out = v.size() - kept.size();
+    std::string cell = kept.size() >= 2 ? format(summary(kept)) : "undefined";
+    if (left_out > 0) cell += " [" + std::to_string(left_out) + " constant maps left out]";
+    return cell;
+}
+
+/// The paired difference a - b over the images where both are defined, described, with how many were left out.
+std::string defined_difference(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> kept_a, kept_b;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!std::isnan(a[i]) && !std::isnan(b[i])) {
+            kept_a.push_back(a[i]);
+            kept_b.push_back(b[i]);
+        }
+    if (kept_a.size() < 2) return "undefined";
+    std::string cell = describe(metrics::paired_difference(kept_a, kept_b));
+    if (kept_a.size() < a.size()) cell += " [" + std::to_string(a.size() - kept_a.size()) + " images left out]";
+    return cell;
+}
+
 /// A table of every metric per method.
 std::string metric_table(const MethodResults& results, const std::vector<Method>& methods) {
     std::ostringstream md;
@@ -728,7 +767,7 @@ std::string metric_table(const MethodResults& results, const std::vector<Method>
     for (std::size_t m = 0; m < methods.size(); ++m) {
         std::vector<std::string> cells{methods[m].name};
         for (std::size_t metric = 0; metric < metric_count; ++metric)
-            cells.push_back(format(summary(results.samples[m][metric])));
+            cells.push_back(defined_cell(results.samples[m][metric]));
         md << row(cells);
     }
     return md.str();
@@ -1187,7 +1226,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
             const auto& plain = toolbox_results.samples[method_index(toolbox, base)];
             const auto& smoothed_samples = toolbox_results.samples[method_index(toolbox, "SmoothGrad + " + base)];
             std::vector<std::string> cells{"SmoothGrad + " + base + " − " + base};
-            for (const Metric metric : compared) cells.push_back(describe(paired(smoothed_samples[metric], plain[metric])));
+            for (const Metric metric : compared) cells.push_back(defined_difference(smoothed_samples[metric], plain[metric]));
             md << row(cells);
         }
         md << "\nRandomization check (as in claim 6) on the first " << kept
