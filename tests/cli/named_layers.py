@@ -28,7 +28,9 @@ def main():
     for name, value in tensors.items():
         layer, kind = name.split(".", 1)
         renamed[NAMES[layer] + "." + kind] = value
-    _fixture.write_safetensors(pathlib.Path(sys.argv[2]), renamed, None)
+    out = pathlib.Path(sys.argv[2])
+    out.parent.mkdir(parents=True, exist_ok=True)  # the first test of a fresh build may run before the others
+    _fixture.write_safetensors(out, renamed, None)
 
 
 if __name__ == "__main__":
