@@ -55,3 +55,16 @@ TEST_CASE("bad specs throw format_error naming the token", "[nn][spec][errors]")
     fails_with("input 2x2x1; maxpool 3", "'maxpool 3'");
     fails_with("input 2x2x1; dense 99999999999999999999", "'99999999999999999999'");
 }
+
+TEST_CASE("a caller can lower the spec's size limit, and a bad limit is refused", "[nn][spec][errors]") {
+    // The fuzzer's limit: "input 1111110; dense 222" (247 million weights) passes the default 2^28 but would
+    // allocate 1 GB; with 10 000 it is refused before anything is allocated.
+    const nn::ParseSpecParams small{.max_spec_values = 10000};
+    CHECK(nn::parse_spec("input 100; dense 99", small).num_classes() == 99);
+    CHECK_THROWS_WITH(nn::parse_spec("input 100; dense 101", small),
+                      "parse_spec: the weight in 'dense 101' has more than max_spec_values = 10000 values");
+    CHECK_THROWS_WITH(nn::parse_spec("input 1111110; dense 222", small),
+                      "parse_spec: the input in 'input 1111110' has more than max_spec_values = 10000 values");
+    CHECK_THROWS_AS(nn::parse_spec("input 4; dense 2", {.max_spec_values = 0}), argument_error);
+    CHECK_THROWS_AS(nn::parse_spec("input 4; dense 2", {.max_spec_values = nn::max_spec_values + 1}), argument_error);
+}

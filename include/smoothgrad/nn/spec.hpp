@@ -37,6 +37,13 @@ namespace smoothgrad::nn {
 /// checks it before it allocates anything, so a hostile "spec" in a file's metadata cannot exhaust memory.
 inline constexpr Index max_spec_values = Index{1} << 28;
 
+/// Options of parse_spec.
+struct ParseSpecParams {
+    /// A lower limit than max_spec_values (in [1, max_spec_values]) for specs that must stay cheap, such as
+    /// a fuzzer's, whose memory is capped.
+    Index max_spec_values = nn::max_spec_values;
+};
+
 }  // namespace smoothgrad::nn
 
 namespace smoothgrad::detail {
@@ -44,14 +51,14 @@ namespace smoothgrad::detail {
 inline constexpr std::string_view spec_who = "parse_spec";
 inline constexpr Index max_spec_size = Index{1} << 24;
 
-/// The product of `factors` (each >= 1), or format_error if it exceeds nn::max_spec_values; the check
-/// divides rather than multiplies, so a product that would overflow is caught too.
+/// The product of `factors` (each >= 1), or format_error if it exceeds `limit` (nn::max_spec_values unless
+/// the caller lowered it); the check divides rather than multiplies, so a product that would overflow is caught.
 [[nodiscard]] inline Index spec_count(std::initializer_list<Index> factors, std::string_view what,
-                                      std::string_view item) {
+                                      std::string_view item, Index limit) {
     Index product = 1;
     for (const Index factor : factors) {
-        require<format_error>(factor <= nn::max_spec_values / product, spec_who, what, " in '", item,
-                              "' has more than max_spec_values = ", nn::max_spec_values, " values");
+        require<format_error>(factor <= limit / product, spec_who, what, " in '", item,
+                              "' has more than max_spec_values = ", limit, " values");
         product *= factor;
     }
     return product;
@@ -59,10 +66,10 @@ inline constexpr Index max_spec_size = Index{1} << 24;
 
 /// Adds the weights of the layer `item` to the spec's running `total`, or format_error if the layer or the
 /// total would exceed nn::max_spec_values; called before the layer allocates them.
-inline void spec_add_weights(Index& total, std::initializer_list<Index> factors, std::string_view item) {
-    const Index count = spec_count(factors, "the weight", item);
-    require<format_error>(count <= nn::max_spec_values - total, spec_who, "the weights up to '", item,
-                          "' have more than max_spec_values = ", nn::max_spec_values, " values in all");
+inline void spec_add_weights(Index& total, std::initializer_list<Index> factors, std::string_view item, Index limit) {
+    const Index count = spec_count(factors, "the weight", item, limit);
+    require<format_error>(count <= limit - total, spec_who, "the weights up to '", item,
+                          "' have more than max_spec_values = ", limit, " values in all");
     total += count;
 }
 
@@ -120,7 +127,7 @@ inline void spec_add_weights(Index& total, std::initializer_list<Index> factors,
 }
 
 [[nodiscard]] inline nn::Layer spec_layer(const std::vector<std::string_view>& tokens, std::string_view item,
-                                          const ImageShape& in, Index& weights) {
+                                          const ImageShape& in, Index& weights, Index limit) {
     const std::string_view kind = tokens.front();
     const auto arguments = [&](std::size_t count) {
         require<format_error>(tokens.size() == count + 1, spec_who, "'", kind, "' takes ", count, " argument(s), got '",
@@ -134,7 +141,7 @@ inline void spec_add_weights(Index& total, std::initializer_list<Index> factors,
                               "padding must be 'same' or 'valid', got '", padding, "' in '", item, "'");
         require<format_error>(padding == "valid" || (kernel[0] % 2 == 1 && kernel[1] % 2 == 1), spec_who,
                               "'same' padding needs an odd kernel, got '", tokens[1], "' in '", item, "'");
-        spec_add_weights(weights, {kernel[2], in.channels, kernel[0], kernel[1]}, item);
+        spec_add_weights(weights, {kernel[2], in.channels, kernel[0], kernel[1]}, item, limit);
         return nn::Conv2D(in.channels, kernel[2], kernel[0], kernel[1],
                           padding == "same" ? nn::Padding::same : nn::Padding::valid);
     }
@@ -143,7 +150,7 @@ inline void spec_add_weights(Index& total, std::initializer_list<Index> factors,
         const Index out = spec_size(tokens[1], item);
         require<format_error>(in.height == 1 && in.width == 1, spec_who, "'", item, "' needs a flat input, got ", in,
                               " (add 'flatten' before it)");
-        spec_add_weights(weights, {out, in.channels}, item);
+        spec_add_weights(weights, {out, in.channels}, item, limit);
         return nn::Dense(in.channels, out);
     }
     if (kind == "maxpool") {
@@ -169,8 +176,11 @@ namespace smoothgrad::nn {
 /// The network described by `spec`, with zero weights (call `initialize(seed)` or load them).
 /// Throws format_error naming the offending token for a malformed spec, layers whose shapes do not chain, or
 /// an input, output or all weights of more than max_spec_values numbers (checked before anything is allocated).
-[[nodiscard]] inline Sequential parse_spec(std::string_view spec) {
+[[nodiscard]] inline Sequential parse_spec(std::string_view spec, const ParseSpecParams& params = {}) {
     using smoothgrad::detail::spec_who;
+    const Index limit = params.max_spec_values;
+    smoothgrad::detail::require(limit >= 1 && limit <= max_spec_values, spec_who, "max_spec_values must be in [1, ",
+                                max_spec_values, "], got ", limit);
     const auto items = smoothgrad::detail::spec_split(spec, ';');
     const std::string_view first = smoothgrad::detail::spec_trim(items.front());
     const auto input_tokens = smoothgrad::detail::spec_words(first);
@@ -183,7 +193,7 @@ namespace smoothgrad::nn {
         const auto sizes = smoothgrad::detail::spec_dimensions(input_tokens[1], first, 3);
         shape = {sizes[0], sizes[1], sizes[2]};
     }
-    (void)smoothgrad::detail::spec_count({shape.height, shape.width, shape.channels}, "the input", first);
+    (void)smoothgrad::detail::spec_count({shape.height, shape.width, shape.channels}, "the input", first, limit);
     const ImageShape input_shape = shape;
     smoothgrad::detail::require<format_error>(items.size() > 1, spec_who, "'", spec, "' has no layer after the input");
     std::vector<Layer> layers;
@@ -192,14 +202,14 @@ namespace smoothgrad::nn {
         const std::string_view item = smoothgrad::detail::spec_trim(items[i]);
         const auto tokens = smoothgrad::detail::spec_words(item);
         smoothgrad::detail::require<format_error>(!tokens.empty(), spec_who, "item ", i, " is empty in '", spec, "'");
-        Layer layer = smoothgrad::detail::spec_layer(tokens, item, shape, weights);
+        Layer layer = smoothgrad::detail::spec_layer(tokens, item, shape, weights, limit);
         try {
             shape = std::visit([&](const auto& l) { return l.output_shape(shape); }, layer);
         } catch (const shape_error& e) {
             throw format_error(
                 smoothgrad::detail::message(spec_who, "'", item, "' cannot take input ", shape, ": ", e.what()));
         }
-        (void)smoothgrad::detail::spec_count({shape.height, shape.width, shape.channels}, "the output", item);
+        (void)smoothgrad::detail::spec_count({shape.height, shape.width, shape.channels}, "the output", item, limit);
         layers.push_back(std::move(layer));
     }
     return Sequential(input_shape, std::move(layers));
