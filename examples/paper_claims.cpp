@@ -261,6 +261,11 @@ std::vector<Method> toolbox_methods(const Settings& s, std::uint64_t seed, const
     };
     auto regions = std::make_shared<std::map<std::uint64_t, std::vector<std::vector<bool>>>>();
     const Xrai xrai{.shape = image_shape, .steps = s.ig_steps};
+    const auto regions_of = [regions, xrai](const Vector& x, std::uint64_t image) -> const auto& {
+        auto& kept = (*regions)[image];
+        if (kept.empty()) kept = xrai_regions(x, image_shape, xrai.segmentation);
+        return kept;
+    };
     return {
         {"blur IG", plain(blur)},
         {"SmoothGrad + blur IG", smooth(BlurIntegratedGradients{.shape = image_shape, .steps = s.ig_steps_smoothed})},
@@ -274,16 +279,12 @@ std::vector<Method> toolbox_methods(const Settings& s, std::uint64_t seed, const
         {"Guided Grad-CAM", plain(guided_cam)},
         {"SmoothGrad + Guided Grad-CAM", smooth(guided_cam)},
         {"XRAI",
-         [xrai, regions](const Network& n, const Vector& x, Index c, std::uint64_t image) {
-             auto& kept = (*regions)[image];
-             if (kept.empty()) kept = xrai_regions(x, image_shape, xrai.segmentation);
-             return xrai.rank(n, x, Vector::Unit(n.num_classes(), c), kept);
+         [xrai, regions_of](const Network& n, const Vector& x, Index c, std::uint64_t image) {
+             return xrai.rank(n, x, Vector::Unit(n.num_classes(), c), regions_of(x, image));
          }},
         {"SmoothGrad + XRAI",
-         [xrai, regions, s, seed](const Network& n, const Vector& x, Index c, std::uint64_t image) {
-             auto& kept = (*regions)[image];
-             if (kept.empty()) kept = xrai_regions(x, image_shape, xrai.segmentation);
-             const SmoothGrad<XraiOverRegions> smooth{.method = {.xrai = xrai, .regions = &kept},
+         [xrai, regions_of, s, seed](const Network& n, const Vector& x, Index c, std::uint64_t image) {
+             const SmoothGrad<XraiOverRegions> smooth{.method = {.xrai = xrai, .regions = &regions_of(x, image)},
                                                       .samples = s.samples,
                                                       .noise_level = s.noise_level,
                                                       .seed = seed,

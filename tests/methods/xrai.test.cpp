@@ -100,6 +100,7 @@ TEST_CASE("XRAI refuses what it cannot rank", "[methods][xrai][errors]") {
                       "xrai: shape must be set to the input's height x width x channels (16 values), got 0x0x1");
     CHECK_THROWS_WITH((Xrai{.shape = {4, 4, 1}, .steps = 0}(model, x, 0)), "xrai: steps must be >= 1, got 0");
     CHECK_THROWS_AS((Xrai{.shape = {4, 4, 1}, .area_threshold = -1.0}(model, x, 0)), argument_error);
+    CHECK_THROWS_AS((Xrai{.shape = {4, 2, 1}}.rank(model, x, Vector::Unit(2, 0), {})), shape_error);
     CHECK_THROWS_WITH((Xrai{.shape = {4, 4, 1}}(model, Vector::Ones(16), 0)),
                       "xrai: input 0 is constant: it has no segments and no black-white path");
 }

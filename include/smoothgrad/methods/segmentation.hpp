@@ -144,21 +144,21 @@ inline void cubic_spline_prefilter(std::vector<double>& line) {
         for (Index x = 0; x < s.width; ++x)
             for (Index c = 0; c < s.channels; ++c) coef(y + pad, x + pad, c) = source.at(y, x, c);
     if (order == 3) {
+        // Columns first, then rows, each line through the prefilter.
         std::vector<double> line;
-        for (Index x = 0; x < pw; ++x)
-            for (Index c = 0; c < s.channels; ++c) {
-                line.resize(static_cast<std::size_t>(ph));
-                for (Index y = 0; y < ph; ++y) line[static_cast<std::size_t>(y)] = coef(y, x, c);
-                cubic_spline_prefilter(line);
-                for (Index y = 0; y < ph; ++y) coef(y, x, c) = line[static_cast<std::size_t>(y)];
-            }
-        for (Index y = 0; y < ph; ++y)
-            for (Index c = 0; c < s.channels; ++c) {
-                line.resize(static_cast<std::size_t>(pw));
-                for (Index x = 0; x < pw; ++x) line[static_cast<std::size_t>(x)] = coef(y, x, c);
-                cubic_spline_prefilter(line);
-                for (Index x = 0; x < pw; ++x) coef(y, x, c) = line[static_cast<std::size_t>(x)];
-            }
+        const auto prefilter = [&](bool vertical) {
+            const Index lines = vertical ? pw : ph, length = vertical ? ph : pw;
+            line.resize(static_cast<std::size_t>(length));
+            for (Index l = 0; l < lines; ++l)
+                for (Index c = 0; c < s.channels; ++c) {
+                    const auto at = [&](Index i) -> double& { return vertical ? coef(i, l, c) : coef(l, i, c); };
+                    for (Index i = 0; i < length; ++i) line[static_cast<std::size_t>(i)] = at(i);
+                    cubic_spline_prefilter(line);
+                    for (Index i = 0; i < length; ++i) at(i) = line[static_cast<std::size_t>(i)];
+                }
+        };
+        prefilter(true);
+        prefilter(false);
     }
     // Taps and weights of one output coordinate along an axis of the padded coefficients.
     struct Taps {

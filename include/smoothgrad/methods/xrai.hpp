@@ -46,11 +46,10 @@ struct XraiSegmentation {
                     "needs scales, and resize_to and dilation_radius >= 0");
     // Values scaled to [-1, 1] over the whole image, resized with a cubic spline.
     const double low = image.minCoeff(), high = image.maxCoeff();
+    detail::require<numeric_error>(high > low, who, "a constant image has no segments to rank");
     ImageD scaled{shape, std::vector<double>(static_cast<std::size_t>(shape.size()))};
     for (Index i = 0; i < shape.size(); ++i)
-        scaled.values[static_cast<std::size_t>(i)] =
-            high > low ? (static_cast<double>(image[i]) - low) / (high - low) * 2.0 - 1.0 : std::nan("");
-    detail::require<numeric_error>(high > low, who, "a constant image has no segments to rank");
+        scaled.values[static_cast<std::size_t>(i)] = (static_cast<double>(image[i]) - low) / (high - low) * 2.0 - 1.0;
     const ImageD segmented = params.resize_to > 0
                                  ? detail::resize_image_like_skimage(scaled, params.resize_to, params.resize_to, 3, true)
                                  : scaled;
@@ -216,6 +215,9 @@ struct Xrai {
     template <DifferentiableModel M>
     [[nodiscard]] Vector rank(const M& model, const Vector& x, const Vector& output_weights,
                               const std::vector<std::vector<bool>>& regions) const {
+        detail::check_call(model, x, output_weights, name);
+        detail::require<shape_error>(shape.size() == x.size(), name, "shape must be set to the input's height x ",
+                                     "width x channels (", x.size(), " values), got ", shape);
         const Index pixels = shape.height * shape.width;
         Vector attribution = Vector::Zero(x.size());
         for (const float level : {x.minCoeff(), x.maxCoeff()}) {
