@@ -24,8 +24,11 @@ constexpr std::string_view small_cnn =
 constexpr std::string_view odd_cnn =
     "input 9x7x3; conv 3x3x5 valid; relu; maxpool 2; conv 3x3x11 same; flatten; dense 13; relu; dense 3";
 
+/// `net` on `threads` threads, every column worth a thread: these networks are far smaller than the
+/// work a thread needs by default, and the point is to run the shares on several threads.
 Sequential with_threads(Sequential net, int threads) {
     net.set_threads(threads);
+    net.set_min_work_per_thread(0);
     return net;
 }
 
@@ -63,9 +66,27 @@ TEST_CASE("the thread setting is checked and a network with no explicit setting 
     CHECK(net.worker_count(1) == 1);
     CHECK(net.worker_count(1000) >= 1);
     net.set_threads(3);
+    net.set_min_work_per_thread(0);
     CHECK(net.worker_count(2) == 2);
     CHECK(net.worker_count(100) == 3);
     CHECK_THROWS_WITH(net.set_threads(-1), Catch::Contains("threads") && Catch::Contains("-1"));
+}
+
+TEST_CASE("a thread gets at least the minimum work", "[nn][determinism]") {
+    // 784 -> 10: 7840 multiply-adds a column, so the default minimum (2^20) needs 134 columns a thread.
+    Sequential net = nn::parse_spec("input 28x28x1; flatten; dense 10", 1);
+    net.set_threads(8);
+    CHECK(net.work_per_column() == 784 + 7840);
+    const std::int64_t per_thread = (Sequential::default_min_work_per_thread + net.work_per_column() - 1) /
+                                    net.work_per_column();
+    CHECK(net.worker_count(50) == 1);  // the outside review's 784 x 50 batch: one thread, not eight
+    CHECK(net.worker_count(per_thread * 3) == 3);
+    CHECK(net.worker_count(per_thread * 100) == 8);
+    CHECK(net.worker_count(3, per_thread) == 3);  // three groups of per_thread columns each
+    net.set_min_work_per_thread(1);
+    CHECK(net.worker_count(50) == 8);
+    CHECK_THROWS_WITH(net.set_min_work_per_thread(-1),
+                      Catch::Contains("set_min_work_per_thread") && Catch::Contains("-1"));
 }
 
 TEST_CASE("the same seed gives bit-identical SmoothGrad maps for any batch size and thread count",

@@ -128,17 +128,39 @@ TEST_CASE("calls are reentrant: interleaved batches give the results of separate
 }
 
 TEST_CASE("batches larger than a chunk give the same results per column", "[nn][sequential]") {
-    const Sequential net = nn::parse_spec("input 3x3x1; conv 2x2x2 valid; relu; flatten; dense 2", 3);
-    const Index n = Sequential::chunk_size + 7;
+    Sequential net = nn::parse_spec("input 3x3x1; conv 2x2x2 valid; relu; flatten; dense 2", 3);
+    CHECK(net.workspace_limit() == Sequential::default_workspace_limit);
+    const Index n = net.chunk_columns() + 7;
     const Matrix x = nn_test::random_matrix(9, n, 4);
     const Vector w{{1, -1}};
     const Matrix scores = net.scores(x);
     const Matrix gradients = net.gradients(x, w);
-    for (const Index j : {Index{0}, Index{100}, Sequential::chunk_size, n - 1}) {
+    for (const Index j : {Index{0}, Index{100}, net.chunk_columns(), n - 1}) {
         const Matrix column = x.col(j);
-        CHECK(net.scores(column).col(0).isApprox(scores.col(j)));
-        CHECK(net.gradients(column, w).col(0).isApprox(gradients.col(j)));
+        CHECK(net.scores(column).col(0) == scores.col(j));
+        CHECK(net.gradients(column, w).col(0) == gradients.col(j));
     }
+    // A limit below one column's needs runs one column at a time, with the same results.
+    net.set_workspace_limit(1);
+    CHECK(net.chunk_columns() == 1);
+    CHECK(net.scores(x.leftCols(9)) == scores.leftCols(9));
+    CHECK(net.gradients(x.leftCols(9), w) == gradients.leftCols(9));
+    net.set_workspace_limit(1000);
+    CHECK(net.chunk_columns() > 1);
+    CHECK(net.gradients(x, w) == gradients);
+    CHECK_THROWS_WITH(net.set_workspace_limit(0), Catch::Contains("set_workspace_limit"));
+}
+
+TEST_CASE("released workspaces are allocated anew with the same results", "[nn][sequential]") {
+    const Sequential net = nn::parse_spec(small_cnn, 5);
+    const Matrix x = nn_test::random_matrix(net.input_size(), 3, 6);
+    const Vector w = nn_test::random_vector(net.num_classes(), 7);
+    const Matrix gradients = net.gradients(x, w);
+    net.release_workspaces();
+    CHECK(net.gradients(x, w) == gradients);
+    const Sequential copy = net;  // copies share the workspaces, and their release
+    copy.release_workspaces();
+    CHECK(net.gradients(x, w) == gradients);
 }
 
 TEST_CASE("initialization is deterministic in the seed", "[nn][sequential][init]") {

@@ -46,7 +46,7 @@ struct Workspace {
 namespace sequential_detail {
 
 /// Workspaces kept between calls, so that repeated calls (SmoothGrad's batches) do not allocate; each
-/// is lent to one thread at a time.
+/// is lent to one thread at a time. It holds at most one workspace per thread that ran at once.
 class WorkspacePool {
 public:
     [[nodiscard]] std::unique_ptr<Workspace> acquire() {
@@ -59,6 +59,12 @@ public:
     void release(std::unique_ptr<Workspace> workspace) {
         const std::lock_guard lock(mutex_);
         free_.push_back(std::move(workspace));
+    }
+    /// Frees the workspaces no call is using.
+    void clear() {
+        std::vector<std::unique_ptr<Workspace>> dropped;
+        const std::lock_guard lock(mutex_);
+        dropped.swap(free_);
     }
 
 private:
@@ -99,11 +105,13 @@ private:
 ///     net.initialize(42);
 ///     Matrix scores = net.scores(images);
 ///
-/// scores() and gradients() are const and reentrant: each call borrows its own workspaces. They split
-/// the batch into one contiguous range of columns per thread (see set_threads) and run through each
-/// range in chunks of `chunk_size` columns to bound memory. Every layer computes each column with the
-/// same operations whatever the batch (see kernels.hpp), so a column's result is bit-identical for any
-/// batch width, any position in the batch and any thread count.
+/// scores() and gradients() are const and reentrant: each call borrows its own workspaces, which stay
+/// with the network for the next call (release_workspaces() frees them). They split the batch into one
+/// contiguous range of columns per thread (see set_threads), giving a thread at least
+/// min_work_per_thread() multiply-adds, and run through each range in chunks whose activations fit in
+/// workspace_limit() bytes. Every layer computes each column with the same operations whatever the
+/// batch (see kernels.hpp), so a column's result is bit-identical for any batch width, any position in
+/// the batch, any chunk and any thread count.
 ///
 /// A ReLU followed by a MaxPool2D runs as one pass of the pooling in both directions (the ReLU's output
 /// is never stored, see MaxPool2D::forward_rectified), with bit-identical results; layer_gradients() of
@@ -117,8 +125,11 @@ private:
 /// (the networks' products do not go through Eigen's GEMM, but a Dense layer's weight gradient does).
 class Sequential {
 public:
-    /// Columns per forward pass of one thread inside scores() and gradients().
-    static constexpr Index chunk_size = 256;
+    /// The default of set_workspace_limit: the activations and gradients one thread keeps.
+    static constexpr std::size_t default_workspace_limit = std::size_t{32} << 20;
+    /// The default of set_min_work_per_thread: about 50 microseconds of one core's work, far more than a
+    /// pool thread's wake-up.
+    static constexpr std::int64_t default_min_work_per_thread = std::int64_t{1} << 20;
 
     /// Checks that the shapes chain: throws shape_error naming the first layer that cannot take the
     /// output of the one before, argument_error if `layers` is empty or `input_shape` is not positive.
@@ -142,6 +153,19 @@ public:
             smoothgrad::detail::require<shape_error>(shapes_.back().size() > 0, who, "layer ", i, " (", layer_spec(i),
                                                      ") has an empty output ", shapes_.back());
         }
+        for (std::size_t i = 0; i < layers_.size(); ++i) {
+            const auto out = static_cast<std::int64_t>(shapes_[i + 1].size());
+            const auto in = static_cast<std::int64_t>(shapes_[i].size());
+            const auto fan_in = std::visit(
+                [](const auto& layer) -> std::int64_t {
+                    if constexpr (ParameterizedLayer<std::decay_t<decltype(layer)>>) return layer.fan_in();
+                    return 1;
+                },
+                layers_[i]);
+            work_per_column_ += out * fan_in;
+            // The output, the input's gradient and what a layer keeps (a pooling's winners: one per output).
+            bytes_per_column_ += static_cast<std::size_t>(2 * out + in) * sizeof(float);
+        }
     }
 
     /// Threads that scores(), gradients() and train_epoch use: 0 (the default) means
@@ -153,10 +177,42 @@ public:
     /// The setting of set_threads (0: one per hardware thread).
     [[nodiscard]] int threads() const noexcept { return threads_; }
     /// The number of threads a call on `columns` columns uses: threads(), or the hardware's count for 0,
-    /// and never more than `columns`.
-    [[nodiscard]] Index worker_count(Index columns) const noexcept {
-        return smoothgrad::detail::worker_count(threads_, columns);
+    /// never more than `columns` and never so many that a thread gets less than min_work_per_thread().
+    /// A call on `items` groups of `columns_per_item` columns each gives every thread whole groups.
+    [[nodiscard]] Index worker_count(Index columns) const noexcept { return worker_count(columns, 1); }
+    [[nodiscard]] Index worker_count(Index items, Index columns_per_item) const noexcept {
+        const std::int64_t item_work = std::max<std::int64_t>(1, work_per_column_ * std::max<Index>(1, columns_per_item));
+        return smoothgrad::detail::worker_count(threads_, items, (min_work_per_thread_ + item_work - 1) / item_work);
     }
+
+    /// The least work worth a thread, in multiply-adds of forward passes (a layer without weights counts
+    /// one per output); 0 lets every column have a thread. Results do not depend on it. Throws
+    /// argument_error if < 0.
+    void set_min_work_per_thread(std::int64_t multiply_adds) {
+        smoothgrad::detail::require(multiply_adds >= 0, "Sequential::set_min_work_per_thread",
+                                    "multiply_adds must be >= 0, got ", multiply_adds);
+        min_work_per_thread_ = multiply_adds;
+    }
+    [[nodiscard]] std::int64_t min_work_per_thread() const noexcept { return min_work_per_thread_; }
+    /// Multiply-adds of one column's forward pass (a layer without weights: one per output).
+    [[nodiscard]] std::int64_t work_per_column() const noexcept { return work_per_column_; }
+
+    /// About how many bytes of activations and gradients one thread's workspace may hold: a call runs
+    /// through its columns in chunks of chunk_columns() so that memory stays bounded whatever the batch
+    /// (at least one column, however large). Results do not depend on it. Throws argument_error for 0.
+    void set_workspace_limit(std::size_t bytes) {
+        smoothgrad::detail::require(bytes > 0, "Sequential::set_workspace_limit", "bytes must be > 0");
+        workspace_limit_ = bytes;
+    }
+    [[nodiscard]] std::size_t workspace_limit() const noexcept { return workspace_limit_; }
+    /// Columns per forward pass of one thread inside scores() and gradients(): as many as fit in
+    /// workspace_limit(), at least 1.
+    [[nodiscard]] Index chunk_columns() const noexcept {
+        return static_cast<Index>(std::max<std::size_t>(1, workspace_limit_ / bytes_per_column_));
+    }
+    /// Frees the workspaces kept from earlier calls (shared with copies of this network); the next call
+    /// allocates anew. Safe while other threads call the network: their workspaces return afterwards.
+    void release_workspaces() const { pool_->clear(); }
 
     /// Features of one sample (height * width * channels of the input).
     [[nodiscard]] Index input_size() const noexcept { return shapes_.front().size(); }
@@ -357,17 +413,18 @@ public:
     }
 
 private:
-    /// Calls work(start, count, workspace) on chunks of at most chunk_size columns that cover
+    /// Calls work(start, count, workspace) on chunks of at most chunk_columns() columns that cover
     /// [0, columns), each worker thread on its own contiguous range with its own workspace.
     template <class Work>
     void for_each_chunk(Index columns, const Work& work) const {
         const Index workers = worker_count(columns);
+        const Index chunk = chunk_columns();
         smoothgrad::detail::run_workers(workers, [&](Index worker) {
             const Index first = columns * worker / workers;
             const Index last = columns * (worker + 1) / workers;
             sequential_detail::WorkspaceLease lease(pool_.get());
-            for (Index start = first; start < last; start += chunk_size)
-                work(start, std::min(chunk_size, last - start), lease.get());
+            for (Index start = first; start < last; start += chunk)
+                work(start, std::min(chunk, last - start), lease.get());
         });
     }
 
@@ -495,6 +552,10 @@ private:
     std::vector<ImageShape> shapes_;  ///< shapes_[i]: input of layer i; shapes_.back(): the output
     std::vector<std::string> names_;  ///< names_[i]: layer i's name (see set_layer_name)
     int threads_ = 0;                 ///< see set_threads
+    std::int64_t min_work_per_thread_ = default_min_work_per_thread;  ///< see set_min_work_per_thread
+    std::size_t workspace_limit_ = default_workspace_limit;            ///< see set_workspace_limit
+    std::int64_t work_per_column_ = 0;   ///< multiply-adds of one column's forward pass
+    std::size_t bytes_per_column_ = 0;   ///< about what one column takes in a workspace
     /// Workspaces reused across calls; copies of a network share it (it is thread-safe).
     std::shared_ptr<sequential_detail::WorkspacePool> pool_ = std::make_shared<sequential_detail::WorkspacePool>();
 };

@@ -120,7 +120,7 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
             }
         }
         const Index parts = (count + training_part - 1) / training_part;
-        const Index workers = network.worker_count(parts);
+        const Index workers = network.worker_count(parts, training_part);
         // Worker w takes parts w, w + workers, ...: each part's columns are [p * training_part, ...).
         const auto for_parts = [&](const auto& work) {
             smoothgrad::detail::run_workers(workers, [&](Index worker) {
