@@ -99,7 +99,7 @@ TEST_CASE("SmoothGrad wraps expected gradients, each noisy copy with its own dra
     std::set<Index> references;
     for (Index i = 0; i < 4; ++i) {
         Vector noisy(6);
-        NoiseStream(0, 0, static_cast<std::uint64_t>(i)).fill_normal(noisy, 0.2);
+        NoiseStream(0, 0, static_cast<std::uint64_t>(i)).fill_normal_float(noisy, 0.2f);
         noisy += x;
         references.insert(eg.draw(noisy, 0).reference);
         expected += eg(model, noisy, 1) / 4.0f;

@@ -77,7 +77,7 @@ TEST_CASE("VarGrad agrees with a two-pass variance of the same noisy maps", "[me
     Eigen::VectorXd mean = Eigen::VectorXd::Zero(6);
     for (int i = 0; i < n; ++i) {
         Vector noisy(6);
-        NoiseStream(5, static_cast<std::uint64_t>(i)).fill_normal(noisy, sigma);
+        NoiseStream(5, static_cast<std::uint64_t>(i)).fill_normal_float(noisy, static_cast<float>(sigma));
         noisy += x;
         maps.push_back(model.gradients(noisy, Target(0).weights(3)).cast<double>());
         mean += maps.back();
@@ -133,7 +133,7 @@ TEST_CASE("the images of a batch get independent noise", "[methods][smooth_grad]
     const double sigma = 0.3 * (x.maxCoeff() - x.minCoeff());
     for (int i = 0; i < 5; ++i) {
         Vector noisy(6);
-        NoiseStream(0, 1, static_cast<std::uint64_t>(i)).fill_normal(noisy, sigma);
+        NoiseStream(0, 1, static_cast<std::uint64_t>(i)).fill_normal_float(noisy, static_cast<float>(sigma));
         noisy += x;
         expected += model.gradients(noisy, Target(1).weights(3)).col(0);
     }
@@ -164,7 +164,7 @@ TEST_CASE("SmoothGrad wraps integrated gradients and guided backprop", "[methods
     Vector expected = Vector::Zero(6);
     for (int i = 0; i < 3; ++i) {
         Vector noisy(6);
-        NoiseStream(2, static_cast<std::uint64_t>(i)).fill_normal(noisy, 0.5);
+        NoiseStream(2, static_cast<std::uint64_t>(i)).fill_normal_float(noisy, 0.5f);
         expected += IntegratedGradients{.steps = 8}(model, Vector(x + noisy), 0) / 3.0f;
     }
     CHECK(noisy_ig(model, x, 0).isApprox(expected, 1e-5f));

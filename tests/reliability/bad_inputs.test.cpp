@@ -484,7 +484,7 @@ TEST_CASE("VarGrad over 10000 samples agrees with a two-pass variance", "[reliab
     Eigen::VectorXd mean = Eigen::VectorXd::Zero(6);
     for (int i = 0; i < n; ++i) {
         Vector noisy(6);
-        NoiseStream(seed, static_cast<std::uint64_t>(i)).fill_normal(noisy, sigma);
+        NoiseStream(seed, static_cast<std::uint64_t>(i)).fill_normal_float(noisy, static_cast<float>(sigma));
         noisy += x;
         maps.push_back(model.gradients(noisy, weights).cast<double>());
         mean += maps.back();

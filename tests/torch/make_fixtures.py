@@ -66,25 +66,80 @@ def _mix(z):
     return z ^ (z >> 31)
 
 
+def _fma32(a, b, c):
+    """fma on float32 arrays, rounded once as std::fma: a * b is exact in float64, the sum's rounding error
+    comes from TwoSum, and a float64 sum that lies exactly halfway between two float32s is moved towards
+    the exact value before the rounding to float32 (the only case where rounding twice differs)."""
+    p = a.astype(np.float64) * b.astype(np.float64)
+    c = c.astype(np.float64)
+    t = p + c
+    tb = t - p
+    error = (p - (t - tb)) + (c - tb)
+    halfway = (t.view(np.uint64) & np.uint64((1 << 29) - 1)) == np.uint64(1 << 28)
+    toward = np.where(error > 0, np.inf, -np.inf)
+    t = np.where(halfway & (error != 0), np.nextafter(t, toward), t)
+    return t.astype(np.float32)
+
+
+def _f32(x):
+    return np.float32(x)
+
+
 def noise(seed, input_index, sample, count, sigma):
-    """NoiseStream(seed, input_index, sample).fill_normal: SplitMix64 uniforms in (0, 1], Box-Muller pairs,
-    float32."""
+    """NoiseStream(seed, input_index, sample).fill_normal_float(count values, float32(sigma)), as
+    include/smoothgrad/core/random.hpp spells it out: one SplitMix64 draw per pair, Box-Muller in float32 with
+    its own logarithm, square root, sine and cosine."""
     seed ^= _mix((input_index * 0x9E3779B97F4A7C15) & MASK)
     state = _mix(_mix(seed) ^ ((sample * 0xD1B54A32D192ED03 + 0x632BE59BD9B4E019) & MASK))
+    pairs = (count + 1) // 2
+    bits = np.array([_mix((state + (k + 1) * 0x9E3779B97F4A7C15) & MASK) for k in range(pairs)], dtype=np.uint64)
+    f = np.float32
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        a = ((bits >> np.uint64(40)) + np.uint64(1)).astype(f)
+        a_bits = a.view(np.uint32)
+        mantissa = (a_bits & np.uint32(0x007FFFFF)) | np.uint32(0x3F800000)
+        above = (mantissa.view(f) > f(1.41421356)).astype(np.uint32)
+        m = (mantissa - (above << np.uint32(23))).view(f)
+        exponent = (a_bits >> np.uint32(23)).astype(np.int32) - 127 + above.astype(np.int32)
+        t = (m - f(1)) / (m + f(1))
+        t2 = t * t
+        series = _fma32(t2, np.full_like(t2, f(1) / f(9)), np.full_like(t2, f(1) / f(7)))
+        series = _fma32(t2, series, np.full_like(t2, f(1) / f(5)))
+        series = _fma32(t2, series, np.full_like(t2, f(1) / f(3)))
+        two_t = t + t
+        log_m = _fma32(two_t * t2, series, two_t)
+        log_u = _fma32((exponent - 24).astype(f), np.full_like(t2, f(np.log(2.0))), log_m)
+        y = f(-2) * log_u
+        y_or_tiny = np.maximum(y, f(1e-30))
+        guess = (np.uint32(0x5F3759DF) - (y_or_tiny.view(np.uint32) >> np.uint32(1))).view(f)
+        half_y = f(0.5) * y_or_tiny
+        for _ in range(3):
+            guess = guess * _fma32(-half_y, guess * guess, np.full_like(t2, f(1.5)))
+        radius = y * guess
 
-    def uniform():
-        nonlocal state
-        state = (state + 0x9E3779B97F4A7C15) & MASK
-        return float((_mix(state) >> 11) + 1) * 2.0 ** -53
-
-    out = np.empty(count, np.float32)
-    for i in range(0, count, 2):
-        radius = sigma * math.sqrt(-2.0 * math.log(uniform()))
-        angle = 2.0 * math.pi * uniform()
-        out[i] = radius * math.cos(angle)
-        if i + 1 < count:
-            out[i + 1] = radius * math.sin(angle)
-    return out
+        angle = ((bits >> np.uint64(16)) & np.uint64(0xFFFFFF)).astype(np.int32)
+        quadrant_start = (angle + (1 << 21)) >> 22
+        quadrant = quadrant_start & 3
+        phi = (angle - (quadrant_start << 22)).astype(f) * f(math.pi / 2.0 / 4194304.0)
+        z = phi * phi
+        sine = _fma32(z, np.full_like(z, f(1) / f(362880)), np.full_like(z, f(-1) / f(5040)))
+        sine = _fma32(z, sine, np.full_like(z, f(1) / f(120)))
+        sine = _fma32(z, sine, np.full_like(z, f(-1) / f(6)))
+        sine = _fma32(phi * z, sine, phi)
+        cosine = _fma32(z, np.full_like(z, f(-1) / f(3628800)), np.full_like(z, f(1) / f(40320)))
+        cosine = _fma32(z, cosine, np.full_like(z, f(-1) / f(720)))
+        cosine = _fma32(z, cosine, np.full_like(z, f(1) / f(24)))
+        cosine = _fma32(z, cosine, np.full_like(z, f(-0.5)))
+        cosine = _fma32(z, cosine, np.full_like(z, f(1)))
+        swap = (quadrant & 1) == 1
+        x = np.where(swap, sine, cosine)
+        yy = np.where(swap, cosine, sine)
+        x = np.where((quadrant == 1) | (quadrant == 2), -x, x)
+        yy = np.where(quadrant >= 2, -yy, yy)
+        out = np.empty(2 * pairs, f)
+        out[0::2] = f(sigma) * (radius * x)
+        out[1::2] = f(sigma) * (radius * yy)
+    return out[:count]
 
 
 # --- the models ----------------------------------------------------------------------------------------------

@@ -38,11 +38,13 @@ using ProgressCallback = std::function<void(Index done, Index total)>;
 ///     SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}};   // the paper's Fig. 7
 ///
 /// The noise of sample i of the batch's column j is a pure function of (seed, first_input + j, i) (see
-/// NoiseStream), so different images get independent noise, and samples are combined in the order of i:
-/// a seed gives bit-identical maps whatever the batch size, for any model whose result for a column does
-/// not depend on the other columns of its batch. To explain a data set image by image with independent
-/// noise, set first_input to each image's index (or explain it in batches with their first index). (Eigen's matrix products can round
-/// differently for different batch widths; such a model gives maps that agree to rounding instead.)
+/// NoiseStream::fill_normal_float; sigma is rounded to float), so different images get independent
+/// noise, and samples are combined in the order of i: a seed gives bit-identical maps whatever the batch
+/// size, the threads and the platform, for any model whose result for a column does not depend on the
+/// other columns of its batch. To explain a data set image by image with independent noise, set
+/// first_input to each image's index (or explain it in batches with their first index). (Eigen's matrix
+/// products can round differently for different batch widths; such a model gives maps that agree to
+/// rounding instead.)
 template <class Method = VanillaGradient>
 struct SmoothGrad {
     static constexpr std::string_view name = "smooth_grad";
@@ -70,8 +72,9 @@ struct SmoothGrad {
     std::uint64_t first_input = 0;
     /// Called after every batch of noisy samples, when set.
     ProgressCallback progress = nullptr;
-    /// Threads that draw the noise of a batch (0: one per hardware thread). The maps do not depend on
-    /// it: each sample's noise is a function of (seed, sample index) alone. The model's own threads are
+    /// Threads that draw the noise of a batch (0: one per hardware thread), for inputs large enough to
+    /// need them. The maps do not depend on it: each sample's noise is a function of (seed, sample index)
+    /// alone. The model's own threads are
     /// its own setting (e.g. nn::Sequential::set_threads).
     int threads = 0;
 
@@ -98,14 +101,14 @@ struct SmoothGrad {
             for (Index start = 0; start < samples; start += chunk) {
                 const Index count = std::min<Index>(chunk, samples - start);
                 if (count != noisy.cols()) noisy.resize(features, count);  // the short last batch, and back
-                // Drawing normals (a logarithm and a sine per pair) costs as much as a small model's
-                // gradients: the workers take every workers-th sample.
-                const Index workers = detail::worker_count(threads, count);
+                // Large inputs' noise is drawn on several threads: the workers take every workers-th
+                // sample, each at least noise_per_worker values.
+                const Index workers = detail::worker_count(threads, count, (noise_per_worker + features - 1) / features);
                 detail::run_workers(workers, [&](Index worker) {
                     for (Index p = worker; p < count; p += workers) {
                         NoiseStream(seed, first_input + static_cast<std::uint64_t>(j),
                                     static_cast<std::uint64_t>(start + p))
-                            .fill_normal(noisy.col(p), sigma);
+                            .fill_normal_float(noisy.col(p), static_cast<float>(sigma));
                         noisy.col(p) += inputs.col(j);
                     }
                 });
@@ -131,6 +134,9 @@ struct SmoothGrad {
     }
 
 private:
+    /// The fewest noise values worth a thread: about 0.1 ms of drawing.
+    static constexpr Index noise_per_worker = Index{1} << 16;
+
     /// The method's maps of one batch of noisy samples; a NaN or Inf the method finds is reported with
     /// the column and the sample range, which the inner method does not know.
     template <class M>
