@@ -35,3 +35,17 @@ TEST_CASE("Flatten gradients agree with finite differences", "[nn][flatten][grad
     CHECK(report.passed);
     CHECK(report.max_abs_error < 1e-4);
 }
+
+TEST_CASE("Flatten of one channel or one pixel is a copy in both directions", "[nn][flatten]") {
+    const nn::Flatten flatten;
+    for (const ImageShape shape : {ImageShape{4, 3, 1}, ImageShape{1, 1, 12}}) {
+        INFO(shape);
+        const Matrix x = nn_test::random_matrix(12, 3, 7);
+        Matrix out, back;
+        nn::LayerCache cache;
+        flatten.forward(x, shape, out, cache);
+        CHECK(out == x);
+        flatten.backward(x, shape, x, ReluRule::gradient, cache, back);
+        CHECK(back == x);
+    }
+}

@@ -28,6 +28,10 @@ public:
         output.resize(input.rows(), input.cols());
         const Index channels = input_shape.channels;
         const Index pixels = input_shape.pixels();
+        if (channels == 1 || pixels == 1) {  // HWC is CHW: a copy (Eigen's 1 x n transposes go value by value)
+            output = input;
+            return;
+        }
         // An HWC column is a channels x pixels column-major matrix; CHW is its transpose.
         for (Index n = 0; n < input.cols(); ++n) {
             Eigen::Map<Matrix>(output.col(n).data(), pixels, channels) =
@@ -40,6 +44,10 @@ public:
         input_gradient.resize(output_gradient.rows(), output_gradient.cols());
         const Index channels = input_shape.channels;
         const Index pixels = input_shape.pixels();
+        if (channels == 1 || pixels == 1) {
+            input_gradient = output_gradient;
+            return;
+        }
         for (Index n = 0; n < output_gradient.cols(); ++n) {
             Eigen::Map<Matrix>(input_gradient.col(n).data(), channels, pixels) =
                 Eigen::Map<const Matrix>(output_gradient.col(n).data(), pixels, channels).transpose();
