@@ -166,3 +166,23 @@ TEST_CASE("an epoch gives bit-identical weights on any number of threads", "[nn]
     CHECK(train(2) == one);
     CHECK(train(3) == one);
 }
+
+TEST_CASE("epochs reuse the network's workspaces without carrying anything over", "[nn][training]") {
+    const Matrix images = nn_test::random_matrix(6 * 6 * 1, 40, 43, 0.0f, 1.0f);
+    std::vector<int> labels(40);
+    for (std::size_t j = 0; j < labels.size(); ++j) labels[j] = static_cast<int>(j % 2);
+    const auto train = [&](bool release_between) {
+        nn::Sequential net = nn::parse_spec("input 6x6x1; conv 3x3x4 same; relu; flatten; dense 2", 3);
+        nn::Adam adam;
+        for (std::uint64_t epoch = 0; epoch < 3; ++epoch) {
+            (void)nn::train_epoch(net, images, labels, {.batch_size = 40, .seed = 1, .epoch = epoch}, adam);
+            if (release_between) net.release_workspaces();
+            (void)net.gradients(images.leftCols(3), Vector::Ones(2));  // other calls share the workspaces
+        }
+        std::vector<float> values;
+        for (const auto& parameter : net.parameters())
+            values.insert(values.end(), parameter.data, parameter.data + parameter.size);
+        return values;
+    };
+    CHECK(train(false) == train(true));
+}

@@ -41,6 +41,8 @@ struct Workspace {
     /// The layer whose output the last forward() stored even where it fuses (see Sequential::forward), so
     /// that its backward pass splits there too; none by default.
     std::size_t kept_layer = no_layer;
+    /// train_epoch: the parameter gradients of the part of a mini-batch that ran through this workspace.
+    ParameterGradients parameter_gradients;
 };
 
 namespace sequential_detail {
@@ -72,15 +74,17 @@ private:
     std::vector<std::unique_ptr<Workspace>> free_;
 };
 
-/// A workspace from the pool for the lifetime of this object.
+/// A workspace from the pool for the lifetime of this object (movable, so that a caller can hold several).
 class WorkspaceLease {
 public:
     explicit WorkspaceLease(WorkspacePool* pool)
         : pool_(pool), workspace_(pool != nullptr ? pool->acquire() : std::make_unique<Workspace>()) {}
     WorkspaceLease(const WorkspaceLease&) = delete;
     WorkspaceLease& operator=(const WorkspaceLease&) = delete;
+    WorkspaceLease(WorkspaceLease&& other) noexcept = default;
+    WorkspaceLease& operator=(WorkspaceLease&&) = delete;
     ~WorkspaceLease() {
-        if (pool_ != nullptr) pool_->release(std::move(workspace_));
+        if (pool_ != nullptr && workspace_ != nullptr) pool_->release(std::move(workspace_));
     }
     [[nodiscard]] Workspace& get() noexcept { return *workspace_; }
 
@@ -213,6 +217,11 @@ public:
     /// Frees the workspaces kept from earlier calls (shared with copies of this network); the next call
     /// allocates anew. Safe while other threads call the network: their workspaces return afterwards.
     void release_workspaces() const { pool_->clear(); }
+    /// One of the workspaces the network keeps between calls, lent until the lease is destroyed
+    /// (train_epoch keeps its buffers there, so that epochs do not allocate).
+    [[nodiscard]] sequential_detail::WorkspaceLease borrow_workspace() const {
+        return sequential_detail::WorkspaceLease(pool_.get());
+    }
 
     /// Features of one sample (height * width * channels of the input).
     [[nodiscard]] Index input_size() const noexcept { return shapes_.front().size(); }

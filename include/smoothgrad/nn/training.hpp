@@ -92,11 +92,23 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
     }
     // A mini-batch is cut into parts of training_part columns, each with its own workspace and
     // parameter gradients, spread over the threads and summed in part order: the thread count changes
-    // neither the result nor its rounding.
+    // neither the result nor its rounding. The workspaces (and the gradients in them) are the network's,
+    // kept from one epoch to the next.
     const Index max_parts = (std::min(params.batch_size, n) + training_part - 1) / training_part;
-    std::vector<Workspace> workspaces(static_cast<std::size_t>(max_parts));
-    std::vector<ParameterGradients> part_gradients(static_cast<std::size_t>(max_parts), network.zero_gradients());
-    ParameterGradients& gradients = part_gradients.front();
+    std::vector<sequential_detail::WorkspaceLease> leases;
+    std::vector<Workspace*> workspaces;
+    std::vector<ParameterGradients*> part_gradients;
+    const std::vector<NamedParameter> shapes = network.parameters();
+    for (Index part = 0; part < max_parts; ++part) {
+        Workspace& workspace = leases.emplace_back(network.borrow_workspace()).get();
+        bool fits = workspace.parameter_gradients.size() == shapes.size();
+        for (std::size_t k = 0; fits && k < shapes.size(); ++k)
+            fits = static_cast<std::size_t>(workspace.parameter_gradients[k].size()) == shapes[k].size;
+        if (!fits) workspace.parameter_gradients = network.zero_gradients();
+        workspaces.push_back(&workspace);
+        part_gradients.push_back(&workspace.parameter_gradients);
+    }
+    ParameterGradients& gradients = *part_gradients.front();
     Matrix batch;
     Matrix scores;
     Matrix score_gradient;
@@ -133,20 +145,20 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         scores.resize(network.num_classes(), count);
         for_parts([&](Index part, Index first, Index columns) {
             scores.middleCols(first, columns) =
-                network.forward(batch.middleCols(first, columns), workspaces[static_cast<std::size_t>(part)]);
+                network.forward(batch.middleCols(first, columns), *workspaces[static_cast<std::size_t>(part)]);
         });
         total += softmax_cross_entropy(scores, batch_labels, score_gradient) * static_cast<double>(count);
         for_parts([&](Index part, Index first, Index columns) {
             network.backward_parameters(score_gradient.middleCols(first, columns),
-                                        workspaces[static_cast<std::size_t>(part)],
-                                        part_gradients[static_cast<std::size_t>(part)]);
+                                        *workspaces[static_cast<std::size_t>(part)],
+                                        *part_gradients[static_cast<std::size_t>(part)]);
         });
         // Every element sums its parts in part order, whichever thread takes its slice.
         const std::vector<NamedParameter> parameters = network.parameters();
         const auto sum_parts = [&](std::size_t k, Index begin, Index length) {
             for (Index part = 1; part < parts; ++part)
                 gradients[k].segment(begin, length) +=
-                    part_gradients[static_cast<std::size_t>(part)][k].segment(begin, length);
+                    (*part_gradients[static_cast<std::size_t>(part)])[k].segment(begin, length);
         };
         if (parts > 1) optimizer_detail::for_each_slice(parameters, network.threads(), sum_parts);
         optimizer.step(parameters, gradients);
