@@ -174,6 +174,65 @@ void train_slice(benchmark::State& state) {
 }
 BENCHMARK(train_slice)->ArgsProduct({{0, 1}, {64, 640}})->UseRealTime()->Unit(benchmark::kMillisecond);
 
+/// Threads and their cost on small work: the outside review's 784 -> 10 Dense batch (50 columns, input
+/// gradients) on state.range(0) threads. Few multiply-adds per column: one thread should do it all.
+void dense_batch(benchmark::State& state) {
+    Sequential net = nn::parse_spec("input 28x28x1; flatten; dense 10", 1);
+    net.set_threads(static_cast<int>(state.range(0)));
+    const Matrix batch = fixture().test.images.leftCols(50);
+    Vector weights = Vector::Zero(10);
+    weights[0] = 1.0f;
+    for (auto _ : state) benchmark::DoNotOptimize(net.gradients(batch, weights));
+    state.counters["threads_used"] = static_cast<double>(net.worker_count(50));
+}
+BENCHMARK(dense_batch)->Arg(1)->Arg(2)->Arg(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+/// SmoothGrad n = 50 on the 784 -> 10 model: the noise's cost, since the model's gradients are cheap.
+void smooth_grad_linear(benchmark::State& state) {
+    Sequential net = nn::parse_spec("input 28x28x1; flatten; dense 10", 1);
+    net.set_threads(g_threads);
+    const Vector image = fixture().test.images.col(0);
+    const SmoothGrad method{.samples = 50, .noise_level = 0.15, .batch_size = 50, .threads = g_threads};
+    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, fixture().test.labels[0]));
+}
+BENCHMARK(smooth_grad_linear)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+/// The noise alone: 50 x 784 normals (one SmoothGrad batch) on one thread, by fill_normal_float
+/// (SmoothGrad's, state.range(0) = 0) or by fill_normal (Box-Muller in double, 1).
+void noise_batch(benchmark::State& state) {
+    Eigen::VectorXf values(784);
+    std::uint64_t sample = 0;
+    const bool in_float = state.range(0) == 0;
+    for (auto _ : state) {
+        for (int p = 0; p < 50; ++p) {
+            NoiseStream stream(0, 0, sample++);
+            if (in_float)
+                stream.fill_normal_float(values, 1.0f);
+            else
+                stream.fill_normal(values, 1.0);
+        }
+        benchmark::DoNotOptimize(values.data());
+    }
+    state.counters["ns_per_value"] = benchmark::Counter(
+        50.0 * 784.0 * static_cast<double>(state.iterations()),
+        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.SetLabel(in_float ? "fill_normal_float" : "fill_normal");
+}
+BENCHMARK(noise_batch)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+/// SmoothGrad n = 50 of one image with every network on state.range(1) threads (noise too).
+void smooth_grad_threads(benchmark::State& state) {
+    Fixture& f = fixture();
+    Sequential net = f.model(state.range(0));
+    const int threads = static_cast<int>(state.range(1));
+    net.set_threads(threads);
+    const Vector image = f.test.images.col(0);
+    const SmoothGrad method{.samples = 50, .noise_level = 0.15, .batch_size = 50, .threads = threads};
+    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    set_flops(state, net, 50.0);
+}
+BENCHMARK(smooth_grad_threads)->ArgsProduct({{0, 1}, {1, 2, 8}})->UseRealTime()->Unit(benchmark::kMillisecond);
+
 /// Writes what the peer script needs: both networks and the 100 test images, HWC, as N x 784.
 void export_fixture(const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
