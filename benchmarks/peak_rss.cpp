@@ -11,7 +11,8 @@
 //     smoothgrad_peak_rss --columns small|tf COLUMNS THREADS
 //
 // prints `{"model": ..., "columns": C, "threads": T, "seconds": s, "peak_rss_kib": K, "before_kib": B,
-// "kept_kib": A, "released_kib": R}` (kept and released: resident memory after the call, less the result).
+// "kept_kib": A, "released_kib": R, "finite": true}` (kept and released: resident memory after the call,
+// less the result).
 #include <sys/resource.h>
 
 #include <unistd.h>
@@ -63,7 +64,7 @@ int large_call(const std::string& model, smoothgrad::Index columns, int threads)
     std::cout << "{\"model\": \"" << model << "\", \"columns\": " << columns << ", \"threads\": " << threads
               << ", \"seconds\": " << seconds << ", \"peak_rss_kib\": " << peak_rss_kib()
               << ", \"before_kib\": " << before << ", \"kept_kib\": " << kept << ", \"released_kib\": " << released
-              << ", \"sum\": " << gradients.sum() << "}\n";
+              << ", \"finite\": " << (gradients.allFinite() ? "true" : "false") << "}\n";
     return 0;
 }
 
@@ -85,6 +86,6 @@ int main(int argc, char** argv) {
     const smoothgrad::SmoothGrad method{.samples = samples, .noise_level = 0.15, .batch_size = 50};
     const smoothgrad::Vector map = method(net, data.images.col(0), data.labels[0]);
     std::cout << "{\"model\": \"" << model << "\", \"samples\": " << samples << ", \"threads\": " << threads
-              << ", \"peak_rss_kib\": " << peak_rss_kib() << ", \"map_sum\": " << map.sum() << "}\n";
+              << ", \"peak_rss_kib\": " << peak_rss_kib() << ", \"finite\": " << (map.allFinite() ? "true" : "false") << "}\n";
     return 0;
 }

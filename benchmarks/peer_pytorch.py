@@ -232,7 +232,7 @@ def openblas_core():
 # The driver
 
 def run_ours(binary, threads, cases, malloc="default", extra=()):
-    pattern = "|".join(sorted({c.split("/")[0] for c in cases}))
+    pattern = "^(" + "|".join(sorted({c.split("/")[0] for c in cases})) + ")/"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENBLAS", "MALLOC_"))}
     env.update(MALLOC_SETTINGS[malloc])
     output = subprocess.run([os.path.join(binary, "smoothgrad_benchmarks"), "--threads", str(threads),

@@ -14,8 +14,10 @@ threads=2
 torch_models=1
 while [ $# -gt 0 ]; do
     case "$1" in
-        --rounds) rounds="$2"; shift 2 ;;
-        --threads) threads="$2"; shift 2 ;;
+        --rounds|--threads)
+            [ $# -ge 2 ] || { echo "bench.sh: $1 needs a value" >&2; exit 2; }
+            if [ "$1" = --rounds ]; then rounds="$2"; else threads="$2"; fi
+            shift 2 ;;
         --no-torch-models) torch_models=0; shift ;;
         *) echo "bench.sh: unknown option $1 (use --rounds N, --threads T, --no-torch-models)" >&2; exit 2 ;;
     esac
@@ -27,7 +29,13 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSMOOTHGRAD_BUILD_BENCHMARKS=
     -DSMOOTHGRAD_BUILD_TESTS=OFF -DSMOOTHGRAD_BUILD_EXAMPLES=OFF
 targets=(smoothgrad_benchmarks smoothgrad_peak_rss)
 if [ "$torch_models" = 1 ]; then
-    targets+=(smoothgrad_torch_smooth_grad)
+    # The LibTorch program exists where CMake found LibTorch (install-deps.sh installs it).
+    if cmake --build "$build" --target help | grep -q smoothgrad_torch_smooth_grad; then
+        targets+=(smoothgrad_torch_smooth_grad)
+    else
+        echo "bench.sh: LibTorch not found: the ResNet-50 comparison is left out" >&2
+        torch_models=0
+    fi
 fi
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 

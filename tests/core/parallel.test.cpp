@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cfenv>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -64,6 +65,19 @@ TEST_CASE("calls from inside a share and from many threads at once finish withou
     for (auto& caller : callers) caller.join();
     CHECK(runs.load() == 6 * 50 * 3);
     CHECK(pool.size() == 3);
+}
+
+TEST_CASE("every share runs in the caller's floating-point environment", "[core][parallel]") {
+    ThreadPool pool;
+    pool.run(4, [](Index) {});  // the threads exist before the caller changes its rounding
+    const int before = std::fegetround();
+    REQUIRE(std::fesetround(FE_UPWARD) == 0);
+    std::vector<int> modes(4, -1);
+    pool.run(4, [&](Index worker) { modes[static_cast<std::size_t>(worker)] = std::fegetround(); });
+    std::fesetround(before);
+    for (const int mode : modes) CHECK(mode == FE_UPWARD);
+    pool.run(4, [&](Index worker) { modes[static_cast<std::size_t>(worker)] = std::fegetround(); });
+    for (const int mode : modes) CHECK(mode == before);
 }
 
 TEST_CASE("worker_count gives a thread at least the minimum number of items", "[core][parallel]") {

@@ -73,7 +73,8 @@ TEST_CASE("the thread setting is checked and a network with no explicit setting 
 }
 
 TEST_CASE("a thread gets at least the minimum work", "[nn][determinism]") {
-    // 784 -> 10: 7840 multiply-adds a column, so the default minimum (2^20) needs 134 columns a thread.
+    // 784 -> 10: 7840 multiply-adds a column and 784 for the Flatten, so the default minimum (2^20) needs
+    // 122 columns a thread.
     Sequential net = nn::parse_spec("input 28x28x1; flatten; dense 10", 1);
     net.set_threads(8);
     CHECK(net.work_per_column() == 784 + 7840);
@@ -95,7 +96,6 @@ TEST_CASE("the same seed gives bit-identical SmoothGrad maps for any batch size 
     const Vector image = nn_test::random_matrix(net.input_size(), 1, 12, 0.0f, 1.0f).col(0);
     const Target target{Index{3}};
 
-    // The noise is drawn on `threads` threads too.
     SmoothGrad reference_method{.samples = 50, .noise_level = 0.15, .batch_size = 50, .seed = 9, .threads = 1};
     const Vector reference = reference_method(with_threads(net, 1), image, target);
     REQUIRE(reference.allFinite());
@@ -116,6 +116,19 @@ TEST_CASE("the same seed gives bit-identical SmoothGrad maps for any batch size 
     const Vector guided = guided_reference(with_threads(net, 1), image, target);
     SmoothGrad<GuidedBackprop> guided_small{.samples = 20, .batch_size = 3, .seed = 4};
     CHECK(guided_small(with_threads(net, 2), image, target) == guided);
+}
+
+TEST_CASE("SmoothGrad's noise drawn on several threads gives the same maps", "[nn][determinism][smooth_grad]") {
+    // 30 000 features: a thread draws at least 2^16 values, three samples, so 50 samples go to every thread.
+    const Sequential net = with_threads(nn::parse_spec("input 100x100x3; flatten; dense 3", 21), 1);
+    const Vector image = nn_test::random_matrix(net.input_size(), 1, 22, 0.0f, 1.0f).col(0);
+    const SmoothGrad reference{.samples = 50, .noise_level = 0.2, .seed = 3, .threads = 1};
+    const Vector map = reference(net, image, Target{Index{2}});
+    for (const int threads : {2, 3, 8}) {
+        SmoothGrad parallel = reference;
+        parallel.threads = threads;
+        CHECK(parallel(net, image, Target{Index{2}}) == map);
+    }
 }
 
 TEST_CASE("integrated gradients do not depend on the batch size or the thread count", "[nn][determinism]") {

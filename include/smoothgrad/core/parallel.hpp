@@ -12,11 +12,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cfenv>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -25,7 +27,9 @@
 namespace smoothgrad {
 
 /// Persistent worker threads that run the shares of parallel calls. Threads are started on first need
-/// and kept until the pool is destroyed.
+/// and kept until the pool is destroyed. A share runs in the caller's floating-point environment
+/// (rounding mode, and flush-to-zero where fenv_t holds it, as glibc's does on x86), whichever thread
+/// takes it, so results do not depend on which thread ran what.
 ///
 ///     ThreadPool pool;
 ///     pool.run(4, [&](Index worker) { sum[worker] = work_on(worker); });   // 4 shares, caller runs one
@@ -61,11 +65,15 @@ public:
         Job job(workers, &work, [](const void* context, Index worker) { (*static_cast<const Work*>(context))(worker); });
         {
             std::unique_lock lock(mutex_);
-            while (threads_.size() < static_cast<std::size_t>(workers - 1))
-                threads_.emplace_back([this] { serve(); });
+            try {
+                while (threads_.size() < static_cast<std::size_t>(workers - 1))
+                    threads_.emplace_back([this] { serve(); });
+            } catch (const std::system_error&) {
+                // No more threads to be had: the shares run on those there are, and here.
+            }
             queue_.push_back(&job);
         }
-        wake_.notify_all();
+        for (Index woken = 1; woken < workers; ++woken) wake_.notify_one();
         job.execute(0);
         Index ran_here = 1;
         // Help: the shares no pool thread has taken yet run here.
@@ -89,7 +97,9 @@ private:
     struct Job {
         using Call = void (*)(const void*, Index);
         Job(Index count, const void* context, Call call)
-            : workers(count), context_(context), call_(call), errors_(static_cast<std::size_t>(count)) {}
+            : workers(count), context_(context), call_(call), errors_(static_cast<std::size_t>(count)) {
+            std::fegetenv(&environment);
+        }
 
         [[nodiscard]] Index claim() noexcept { return next_.fetch_add(1, std::memory_order_relaxed); }
         void execute(Index worker) noexcept {
@@ -105,6 +115,7 @@ private:
         }
 
         const Index workers;
+        std::fenv_t environment{};  ///< the caller's floating-point environment, for every share
         Index completed = 0;  ///< shares finished (by pool threads, then the caller's), under the pool's mutex
         std::condition_variable finished;
 
@@ -127,7 +138,11 @@ private:
                 continue;
             }
             lock.unlock();
+            std::fenv_t own;
+            std::fegetenv(&own);
+            std::fesetenv(&job->environment);
             job->execute(worker);
+            std::fesetenv(&own);
             lock.lock();
             if (++job->completed == job->workers) job->finished.notify_all();
         }

@@ -12,9 +12,11 @@
 /// - fill_normal: a pair of uniform 53-bit doubles per pair of normals, Box-Muller in double with the
 ///   standard library's log, cos and sin (the training noise);
 /// - fill_normal_float: one 64-bit draw per pair, Box-Muller in float with this file's own logarithm,
-///   square root, sine and cosine (SmoothGrad's noise). It vectorizes, and gives the same bits on every
-///   platform and compiler: it uses only integer operations, +, -, *, / and fused multiply-adds
-///   (std::fma), each rounded once in IEEE 754 single precision, never a library's math functions.
+///   square root, sine and cosine (SmoothGrad's noise). It vectorizes where the target has FMA (without
+///   it each std::fma is a library call), and gives the same bits on every platform and compiler that
+///   computes float in IEEE 754 single precision (not x87's extended precision, not -ffast-math) with a
+///   correctly rounded fmaf: it uses only integer operations, +, -, *, / and std::fma, each rounded once,
+///   never a library's transcendental functions.
 
 #include <algorithm>
 #include <bit>
@@ -63,7 +65,7 @@ public:
     }
 
     /// Fills `out` with N(0, sigma^2) values in float, one 64-bit draw b_k = next_bits() per pair k:
-    /// - u = ((b_k >> 40) + 1) * 2^-24 in (0, 1] and the angle 2 pi a / 2^24 with a = bits 16..39 of b_k;
+    /// - u = ((b_k >> 40) + 1) * 2^-24 in (0, 1] and the angle 2 pi v / 2^24 with v = bits 16..39 of b_k;
     /// - radius = sqrt(-2 ln u), out(2k) = sigma * (radius * cos), out(2k + 1) = sigma * (radius * sin),
     ///   every step in float as normal_pair() spells it out (a truncated Box-Muller: |z| <= 5.77, which
     ///   a normal exceeds with probability 8e-9).
@@ -109,8 +111,8 @@ public:
         const float log_m = std::fma(two_t * t2, series, two_t);
         const float log_u = std::fma(static_cast<float>(exponent - 24), std::numbers::ln2_v<float>, log_m);
         // radius = sqrt(y), y = -2 ln u in [0, 33.3], as y / sqrt(y): 1 / sqrt(y) from the exponent-halving
-        // first guess and three Newton steps (std::sqrt would be exact too, but its errno branch stops
-        // compilers from vectorizing the loop).
+        // first guess and three Newton steps, within a few units in the last place (std::sqrt would be
+        // correctly rounded, but its errno branch stops compilers from vectorizing the loop).
         const float y = -2.0f * log_u;
         const float y_or_tiny = std::max(y, 1e-30f);  // u = 1 gives y = 0 and radius 0 * guess = 0
         float guess = std::bit_cast<float>(0x5F3759DFu - (std::bit_cast<std::uint32_t>(y_or_tiny) >> 1));
@@ -119,7 +121,7 @@ public:
         const float radius = y * guess;
 
         // The angle in quarter turns: quadrant q and phi = r * (pi/2) / 2^22, |phi| <= pi/4, with
-        // a = q * 2^22 + r; sine and cosine of phi by their Taylor series to phi^9 and phi^10.
+        // v = q * 2^22 + r; sine and cosine of phi by their Taylor series to phi^9 and phi^10.
         const auto angle = static_cast<std::int32_t>((bits >> 16) & 0xFFFFFFu);
         const std::int32_t quadrant_start = (angle + (1 << 21)) >> 22;
         const std::int32_t quadrant = quadrant_start & 3;

@@ -48,7 +48,8 @@ struct Workspace {
 namespace sequential_detail {
 
 /// Workspaces kept between calls, so that repeated calls (SmoothGrad's batches) do not allocate; each
-/// is lent to one thread at a time. It holds at most one workspace per thread that ran at once.
+/// is lent to one thread at a time. It holds as many as were in use at once: one per thread of a call,
+/// or one per part of train_epoch's mini-batch (with that part's parameter gradients).
 class WorkspacePool {
 public:
     [[nodiscard]] std::unique_ptr<Workspace> acquire() {
@@ -75,10 +76,11 @@ private:
 };
 
 /// A workspace from the pool for the lifetime of this object (movable, so that a caller can hold several).
+/// It shares the pool, so a lease may outlive the network it came from.
 class WorkspaceLease {
 public:
-    explicit WorkspaceLease(WorkspacePool* pool)
-        : pool_(pool), workspace_(pool != nullptr ? pool->acquire() : std::make_unique<Workspace>()) {}
+    explicit WorkspaceLease(std::shared_ptr<WorkspacePool> pool)
+        : pool_(std::move(pool)), workspace_(pool_ != nullptr ? pool_->acquire() : std::make_unique<Workspace>()) {}
     WorkspaceLease(const WorkspaceLease&) = delete;
     WorkspaceLease& operator=(const WorkspaceLease&) = delete;
     WorkspaceLease(WorkspaceLease&& other) noexcept = default;
@@ -89,7 +91,7 @@ public:
     [[nodiscard]] Workspace& get() noexcept { return *workspace_; }
 
 private:
-    WorkspacePool* pool_;
+    std::shared_ptr<WorkspacePool> pool_;
     std::unique_ptr<Workspace> workspace_;
 };
 
@@ -186,7 +188,8 @@ public:
     [[nodiscard]] Index worker_count(Index columns) const noexcept { return worker_count(columns, 1); }
     [[nodiscard]] Index worker_count(Index items, Index columns_per_item) const noexcept {
         const std::int64_t item_work = std::max<std::int64_t>(1, work_per_column_ * std::max<Index>(1, columns_per_item));
-        return smoothgrad::detail::worker_count(threads_, items, (min_work_per_thread_ + item_work - 1) / item_work);
+        const std::int64_t min_items = min_work_per_thread_ / item_work + (min_work_per_thread_ % item_work != 0 ? 1 : 0);
+        return smoothgrad::detail::worker_count(threads_, items, min_items);
     }
 
     /// The least work worth a thread, in multiply-adds of forward passes (a layer without weights counts
@@ -216,11 +219,14 @@ public:
     }
     /// Frees the workspaces kept from earlier calls (shared with copies of this network); the next call
     /// allocates anew. Safe while other threads call the network: their workspaces return afterwards.
-    void release_workspaces() const { pool_->clear(); }
-    /// One of the workspaces the network keeps between calls, lent until the lease is destroyed
-    /// (train_epoch keeps its buffers there, so that epochs do not allocate).
+    void release_workspaces() const {
+        if (pool_ != nullptr) pool_->clear();
+    }
+    /// One of the workspaces the network keeps between calls, lent until the lease is destroyed.
+    /// train_epoch keeps its buffers there, its parts' parameter gradients included, so that epochs do
+    /// not allocate: call release_workspaces() after training to free them.
     [[nodiscard]] sequential_detail::WorkspaceLease borrow_workspace() const {
-        return sequential_detail::WorkspaceLease(pool_.get());
+        return sequential_detail::WorkspaceLease(pool_);
     }
 
     /// Features of one sample (height * width * channels of the input).
@@ -431,7 +437,7 @@ private:
         smoothgrad::detail::run_workers(workers, [&](Index worker) {
             const Index first = columns * worker / workers;
             const Index last = columns * (worker + 1) / workers;
-            sequential_detail::WorkspaceLease lease(pool_.get());
+            sequential_detail::WorkspaceLease lease(pool_);
             for (Index start = first; start < last; start += chunk)
                 work(start, std::min(chunk, last - start), lease.get());
         });
