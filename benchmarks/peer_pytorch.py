@@ -379,7 +379,9 @@ def main():
     def row(key):
         return next(r for r in rows if r[0] == key)
 
-    worst_tax = max(r[1] / r[7] for r in rows)
+    # The default malloc's cost: fastest round against fastest round (the shared machine's noise only ever
+    # adds time, and a median of three rounds can catch it on one side alone).
+    worst_tax = max(min(our_times(name)) / min(our_times(name, "tuned")) for _, name in CASES)
     targets = [
         ("SmoothGrad n=50, one image, TF-tutorial CNN: >= 2x PyTorch", row("tf/smooth_grad_n50")[3], 2.0),
         ("SmoothGrad n=50, one image, small CNN: >= 4x PyTorch", row("small/smooth_grad_n50")[3], 4.0),
@@ -393,7 +395,7 @@ def main():
         ("Peak RSS at n = 1000 within 10 % of n = 50 (TF-tutorial)", rss[1000] / rss[50], None),
         ("Training epoch slice, TF-tutorial CNN: >= 1.5x PyTorch", row("tf/train640")[3], 1.5),
         ("Training epoch slice, small CNN: >= 1.5x PyTorch", row("small/train640")[3], 1.5),
-        ("Default malloc within 5 % of the tuned one (our worst case above)", worst_tax, "tax"),
+        ("Default malloc within 5 % of the tuned one (worst case above, fastest rounds)", worst_tax, "tax"),
     ]
     torch_section = kept_torch_section(args.out)
     with open(args.out, "w") as out:

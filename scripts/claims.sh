@@ -3,8 +3,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The claims experiment: installs what is needed, builds examples/paper_claims.cpp and measures the paper's
 # claims on 500 Fashion-MNIST test images with the shipped models; writes RESULTS.md and the plots in
-# docs/results/ (about ten minutes on 2 cores). Extra arguments go to the program, e.g. --quick (16 images,
-# under a minute, written to claims-quick/) or --count N.
+# docs/results/ (about 40 minutes on 2 cores, 8 of them for the six claims). Extra arguments go to the
+# program, e.g. --quick (16 images, under a minute, written to claims-quick/) or --count N.
 # Usage: scripts/claims.sh [paper_claims options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
