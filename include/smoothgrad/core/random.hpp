@@ -30,6 +30,9 @@ namespace smoothgrad {
 
 /// A stream of uniform and normal numbers for one (seed, input index, sample index).
 class NoiseStream {
+    /// SplitMix64's increment (2^64 over the golden ratio), also C3 of the input-index key.
+    static constexpr std::uint64_t golden = 0x9E3779B97F4A7C15ULL;
+
 public:
     /// The stream of sample `sample_index`: the state is mix(mix(seed) ^ (sample_index * C1 + C2)), with
     /// mix the SplitMix64 finalizer.
@@ -40,11 +43,11 @@ public:
     /// that different inputs get independent noise: the two-index stream of seed ^ mix(input_index * C3).
     /// mix(0) is 0, so input 0's streams are the two-index ones.
     NoiseStream(std::uint64_t seed, std::uint64_t input_index, std::uint64_t sample_index) noexcept
-        : NoiseStream(seed ^ mix(input_index * 0x9E3779B97F4A7C15ULL), sample_index) {}
+        : NoiseStream(seed ^ mix(input_index * golden), sample_index) {}
 
     /// The next 64 random bits (SplitMix64).
     [[nodiscard]] std::uint64_t next_bits() noexcept {
-        state_ += 0x9E3779B97F4A7C15ULL;
+        state_ += golden;
         return mix(state_);
     }
 
@@ -150,7 +153,6 @@ public:
     }
 
 private:
-    static constexpr std::uint64_t golden = 0x9E3779B97F4A7C15ULL;
     /// (pi / 2) / 2^22 in float: a quarter turn is 2^22 steps of the 24-bit angle.
     static constexpr float phi_per_step = static_cast<float>(std::numbers::pi / 2.0 / 4194304.0);
 

@@ -74,8 +74,7 @@ struct SmoothGrad {
     ProgressCallback progress = nullptr;
     /// Threads that draw the noise of a batch (0: one per hardware thread), for inputs large enough to
     /// need them. The maps do not depend on it: each sample's noise is a function of (seed, sample index)
-    /// alone. The model's own threads are
-    /// its own setting (e.g. nn::Sequential::set_threads).
+    /// alone. The model's own threads are its own setting (e.g. nn::Sequential::set_threads).
     int threads = 0;
 
     /// The standard deviation of the noise added to `input`.

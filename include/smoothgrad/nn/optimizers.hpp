@@ -53,7 +53,7 @@ void for_each_slice(std::span<const NamedParameter> parameters, int threads, con
     constexpr Index values_per_thread = Index{1} << 16;
     Index total = 0;
     for (const auto& parameter : parameters) total += static_cast<Index>(parameter.size);
-    const Index workers = smoothgrad::detail::worker_count(threads, total / values_per_thread);
+    const Index workers = smoothgrad::detail::worker_count(threads, total, values_per_thread);
     smoothgrad::detail::run_workers(workers, [&](Index worker) {
         for (std::size_t i = 0; i < parameters.size(); ++i) {
             const auto size = static_cast<Index>(parameters[i].size);

@@ -95,20 +95,15 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
     // neither the result nor its rounding. The workspaces (and the gradients in them) are the network's,
     // kept from one epoch to the next.
     const Index max_parts = (std::min(params.batch_size, n) + training_part - 1) / training_part;
+    // A pool serves one network and its copies, so a workspace's gradients, once made, have its shapes
+    // (and backward_parameters checks them).
     std::vector<sequential_detail::WorkspaceLease> leases;
-    std::vector<Workspace*> workspaces;
-    std::vector<ParameterGradients*> part_gradients;
-    const std::vector<NamedParameter> shapes = network.parameters();
     for (Index part = 0; part < max_parts; ++part) {
         Workspace& workspace = leases.emplace_back(network.borrow_workspace()).get();
-        bool fits = workspace.parameter_gradients.size() == shapes.size();
-        for (std::size_t k = 0; fits && k < shapes.size(); ++k)
-            fits = static_cast<std::size_t>(workspace.parameter_gradients[k].size()) == shapes[k].size;
-        if (!fits) workspace.parameter_gradients = network.zero_gradients();
-        workspaces.push_back(&workspace);
-        part_gradients.push_back(&workspace.parameter_gradients);
+        if (workspace.parameter_gradients.empty()) workspace.parameter_gradients = network.zero_gradients();
     }
-    ParameterGradients& gradients = *part_gradients.front();
+    const auto workspace_of = [&](Index part) -> Workspace& { return leases[static_cast<std::size_t>(part)].get(); };
+    ParameterGradients& gradients = workspace_of(0).parameter_gradients;
     Matrix batch;
     Matrix scores;
     Matrix score_gradient;
@@ -145,20 +140,19 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         scores.resize(network.num_classes(), count);
         for_parts([&](Index part, Index first, Index columns) {
             scores.middleCols(first, columns) =
-                network.forward(batch.middleCols(first, columns), *workspaces[static_cast<std::size_t>(part)]);
+                network.forward(batch.middleCols(first, columns), workspace_of(part));
         });
         total += softmax_cross_entropy(scores, batch_labels, score_gradient) * static_cast<double>(count);
         for_parts([&](Index part, Index first, Index columns) {
             network.backward_parameters(score_gradient.middleCols(first, columns),
-                                        *workspaces[static_cast<std::size_t>(part)],
-                                        *part_gradients[static_cast<std::size_t>(part)]);
+                                        workspace_of(part), workspace_of(part).parameter_gradients);
         });
         // Every element sums its parts in part order, whichever thread takes its slice.
         const std::vector<NamedParameter> parameters = network.parameters();
         const auto sum_parts = [&](std::size_t k, Index begin, Index length) {
             for (Index part = 1; part < parts; ++part)
                 gradients[k].segment(begin, length) +=
-                    (*part_gradients[static_cast<std::size_t>(part)])[k].segment(begin, length);
+                    workspace_of(part).parameter_gradients[k].segment(begin, length);
         };
         if (parts > 1) optimizer_detail::for_each_slice(parameters, network.threads(), sum_parts);
         optimizer.step(parameters, gradients);
