@@ -71,7 +71,9 @@ public:
             } catch (const std::system_error&) {
                 // No more threads to be had: the shares run on those there are, and here.
             }
+            spin_ = threads_.size() < std::thread::hardware_concurrency();
             queue_.push_back(&job);
+            queued_.fetch_add(1, std::memory_order_release);
         }
         for (Index woken = 1; woken < workers; ++woken) wake_.notify_one();
         job.execute(0);
@@ -79,7 +81,7 @@ public:
         // Help: the shares no pool thread has taken yet run here.
         for (Index worker; (worker = job.claim()) < workers; ++ran_here) job.execute(worker);
         std::unique_lock lock(mutex_);
-        std::erase(queue_, &job);
+        dequeue(&job);
         job.completed += ran_here;
         job.finished.wait(lock, [&] { return job.completed == job.workers; });
         lock.unlock();
@@ -126,15 +128,31 @@ private:
         std::vector<std::exception_ptr> errors_;
     };
 
+    void dequeue(Job* job) {
+        if (std::erase(queue_, job) > 0) queued_.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    /// Waits briefly without sleeping for a job: a sleeping thread wakes tens of microseconds after
+    /// notify, by which time a caller with a short share has taken this thread's share too. Only when
+    /// the pool does not oversubscribe the cores, where a spinning thread would take a core from work.
+    void spin_for_work(std::unique_lock<std::mutex>& lock) {
+        if (!queue_.empty() || !spin_) return;
+        lock.unlock();
+        for (int round = 0; round < spin_rounds && queued_.load(std::memory_order_acquire) == 0; ++round)
+            std::this_thread::yield();
+        lock.lock();
+    }
+
     void serve() {
         std::unique_lock lock(mutex_);
         for (;;) {
+            spin_for_work(lock);
             wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
             Job* job = queue_.front();
             const Index worker = job->claim();
             if (worker >= job->workers) {  // every share is taken: the job leaves the queue
-                std::erase(queue_, job);
+                dequeue(job);
                 continue;
             }
             lock.unlock();
@@ -151,6 +169,9 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job*> queue_;
+    std::atomic<Index> queued_{0};  ///< queue_.size(), readable without the mutex while spinning
+    static constexpr int spin_rounds = 2000;
+    bool spin_ = true;
     std::vector<std::thread> threads_;
     bool stopping_ = false;
 };
