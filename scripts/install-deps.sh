@@ -13,6 +13,8 @@ packages=(
     libtorch-dev                                   # the TorchScript adapter (smoothgrad::torch)
     python3-torch python3-torchvision python3-numpy python3-pil libopenblas0-openmp  # exporting models, torch test fixtures
     python3-skimage                                # XRAI's segmentation is checked against scikit-image
+    libssl-dev                                     # SHA-256 of model files in smoothgrad-explain's shard manifests
+    slurm-wlm munge                                # the cluster test runs a private single-node Slurm
     "$@"
 )
 

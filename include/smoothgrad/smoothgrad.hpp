@@ -11,6 +11,7 @@
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/target.hpp"
 #include "smoothgrad/core/types.hpp"
+#include "smoothgrad/core/version.hpp"
 #include "smoothgrad/methods/blur_integrated_gradients.hpp"
 #include "smoothgrad/methods/expected_gradients.hpp"
 #include "smoothgrad/methods/explain_batch.hpp"
