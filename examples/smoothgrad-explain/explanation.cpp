@@ -28,10 +28,6 @@ Vector explain_with(const Method& method, const Model& net, const Vector& input,
     return smooth(net, input, target);
 }
 
-
-
-
-
 Vector explain_at_input(const Model& net, const Vector& input, std::size_t input_index, const Target& target,
                         const Options& options, const ProgressCallback& progress, const std::optional<Vector>& baseline,
                         const Matrix& references) {

@@ -108,6 +108,8 @@ InputCatalog::InputCatalog(const Options& options, const ImageShape& shape) : op
         case InputSource::Kind::fashion_mnist_test: {
             if (!fashion_mnist_test_) {
                 fashion_mnist_test_ = load_fashion_mnist(options.fashion_mnist_dir, Split::test, {.scale = 1.0f});
+                const fs::path images = options.fashion_mnist_dir / "t10k-images-idx3-ubyte";
+                set_files_.push_back(fs::exists(images.string() + ".gz") ? fs::path(images.string() + ".gz") : images);
                 detail::require<shape_error>(fashion_mnist_test_->shape == shape, who, "Fashion-MNIST images are ",
                                              fashion_mnist_test_->shape, ", the model expects ", shape);
             }
@@ -118,6 +120,7 @@ InputCatalog::InputCatalog(const Options& options, const ImageShape& shape) : op
         }
         case InputSource::Kind::idx: {
             const Dataset& set = idx_file(source.location);
+            set_files_.emplace_back(source.location);
             for (Index k = 0; k < set.images.cols(); ++k) entries_.push_back({idx_name(source.location, k), {}, &set, k});
             break;
         }
@@ -132,16 +135,21 @@ InputCatalog::InputCatalog(const Options& options, const ImageShape& shape) : op
             for (const auto& file : files) add_file(file, "--image-dir");
             break;
         }
-        case InputSource::Kind::glob:
-            for (const auto& file : glob_files(source.location)) add_file(file, "--image-glob");
+        case InputSource::Kind::glob: {
+            const std::size_t before = entries_.size();
+            for (const auto& file : glob_files(source.location))
+                if (!fs::is_directory(file)) add_file(file, "--image-glob");
+            detail::require<io_error>(entries_.size() > before, who, "--image-glob '", source.location, "' matches only folders");
             break;
+        }
         case InputSource::Kind::list: {
             std::ifstream list(source.location);
             detail::require<io_error>(list.is_open(), who, "--image-list: cannot open '", source.location, "'");
             const fs::path base = fs::path(source.location).parent_path();
             std::string line;
             const std::size_t before = entries_.size();
-            while (std::getline(list, line)) {
+            for (bool first_line = true; std::getline(list, line); first_line = false) {
+                if (first_line && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a byte-order mark
                 const auto first = line.find_first_not_of(" \t\r");
                 if (first == std::string::npos || line[first] == '#') continue;
                 const auto last = line.find_last_not_of(" \t\r");
@@ -153,6 +161,7 @@ InputCatalog::InputCatalog(const Options& options, const ImageShape& shape) : op
         }
         }
     }
+    detail::require(entries_.size() < (std::size_t{1} << 31), who, "at most 2^31 - 1 inputs, got ", entries_.size());
 }
 
 void InputCatalog::add_file(const fs::path& file, std::string_view flag) {

@@ -37,6 +37,10 @@ public:
     [[nodiscard]] const std::string& name(Index k) const { return entries_[static_cast<std::size_t>(k)].name; }
     /// Input k's pixels, read now.
     [[nodiscard]] Input load(Index k) const;
+    /// Input k's image file; empty for an image of Fashion-MNIST or an IDX file.
+    [[nodiscard]] const fs::path& file(Index k) const { return entries_[static_cast<std::size_t>(k)].file; }
+    /// The files that hold many inputs each (IDX files, Fashion-MNIST's test images), in the order read.
+    [[nodiscard]] const std::vector<fs::path>& set_files() const { return set_files_; }
 
 private:
     struct Entry {
@@ -51,6 +55,7 @@ private:
     const Options& options_;
     ImageShape shape_;
     std::vector<Entry> entries_;
+    std::vector<fs::path> set_files_;
     std::optional<Dataset> fashion_mnist_test_;
     std::vector<std::unique_ptr<Dataset>> idx_files_;  // stable addresses for the entries' pointers
 };

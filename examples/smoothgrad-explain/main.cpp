@@ -1,7 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The smoothgrad authors
 // SPDX-License-Identifier: Apache-2.0
 // smoothgrad-explain: explains images with a reference network stored as safetensors or a PyTorch model
-// saved as TorchScript, and writes the maps; or explains a data set, one shard per process (data_set.hpp).
+// saved as TorchScript, and writes the maps; or explains a data set, one shard per process (data_set.hpp),
+// and merges the shards (merge.hpp).
 //
 //     smoothgrad-explain --model examples/models/fashion_mnist_cnn.safetensors --fashion-mnist-index 0,1,2
 //         --method vanilla --smooth-samples 50 --gallery out/
@@ -31,6 +32,7 @@
 #include "data_set.hpp"
 #include "explanation.hpp"
 #include "inputs.hpp"
+#include "merge.hpp"
 #include "options.hpp"
 
 namespace explain {

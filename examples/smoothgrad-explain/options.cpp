@@ -111,7 +111,8 @@ Data set (for many inputs, on one machine or as the tasks of a cluster job):
   --dtype float32|float16         the maps' type in the shard file (default float32)
 merge DIR: checks that DIR holds every shard of one run (the same parameters and model, every input
 once, no file damaged), writes DIR/index.json (every input: its shard file and row) and prints the
-totals; --maps FILE also writes all maps, in input order, to one safetensors file.
+totals; --maps FILE also writes all maps, in input order, to one safetensors file; --summary adds
+metrics of the maps (see merge --help).
 )";
 
 }  // namespace
@@ -160,8 +161,8 @@ Shard parse_shard(std::string_view flag, std::string_view text) {
     detail::require(parts.size() == 2, who, flag, " expects K/N (e.g. 0/4) or auto, got '", text, "'");
     const Shard shard{command_line::parse_number<Index>(who, flag, parts[0]),
                       command_line::parse_number<Index>(who, flag, parts[1])};
-    detail::require(shard.count >= 1 && shard.index >= 0 && shard.index < shard.count, who, flag,
-                    " needs 0 <= K < N, got '", text, "'");
+    detail::require(shard.count >= 1 && shard.count <= max_shards && shard.index >= 0 && shard.index < shard.count, who,
+                    flag, " needs 0 <= K < N <= ", max_shards, ", got '", text, "'");
     return shard;
 }
 
@@ -273,8 +274,8 @@ Options parse_arguments(int argc, char** argv) {
     detail::require(options.out || !shard_given, who, "--shard and --shard-count need --out DIR");
     detail::require(!options.out || (!options.png && !options.npy && !options.gallery), who,
                     "--out writes a data set's maps; it does not combine with --png, --npy or --gallery");
-    detail::require(!options.shard_count || *options.shard_count >= 1, who, "--shard-count must be >= 1, got ",
-                    options.shard_count.value_or(0));
+    detail::require(!options.shard_count || (*options.shard_count >= 1 && *options.shard_count <= max_shards), who,
+                    "--shard-count must be in [1, ", max_shards, "], got ", options.shard_count.value_or(0));
     detail::require(!options.shard_count || options.shard_auto, who, "--shard-count goes with --shard auto");
     detail::require(options.checkpoint_every >= 1, who, "--checkpoint-every must be >= 1, got ", options.checkpoint_every);
     // Every option is checked here, before a model is loaded or a map computed.

@@ -40,6 +40,9 @@ struct InputSource {
     Index index = 0;       // the Fashion-MNIST test image
 };
 
+/// The most shards a run may be split into.
+inline constexpr Index max_shards = Index{1} << 20;
+
 /// Which part of the inputs this process explains: shard `index` of `count`.
 struct Shard {
     Index index = 0, count = 1;

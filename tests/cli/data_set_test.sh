@@ -41,9 +41,19 @@ shards)
     explain_200 --out "$work/four" --shard 1/4 --threads 1 --batch-size 7 >/dev/null
     explain_200 --out "$work/four" --shard 0/4 --threads 2 --batch-size 50 --checkpoint-every 3 >/dev/null
     explain_200 --out "$work/four" --shard 2/4 --threads 1 --batch-size 1 >/dev/null
-    expect_output "^merged 4 shards of .*: 200 inputs, vanilla maps of shape \[28,28,1\] \(F32\); the predicted class is the label for [0-9]+ of 200" \
-        "$explain" merge "$work/four" --maps "$work/four.safetensors"
+    expect_output "^merged 4 shards of .*: 200 inputs, vanilla with SmoothGrad \(n = 50\), maps of shape \[28,28,1\] \(F32\); the predicted class is the label for [0-9]+ of 200" \
+        "$explain" merge "$work/four" --maps "$work/four.safetensors" --summary
+    grep -Eq "^  total_variation [0-9.]+ \+- [0-9.e-]+$" "$work/out.txt" || { cat "$work/out.txt"; fail "no metrics summary"; }
+    grep -q '"total_variation"' "$work/four/index.json" || fail "index.json holds no summary"
     cmp "$work/one.safetensors" "$work/four.safetensors" || fail "4 shards and 1 process give different maps files"
+    # More shards than inputs: the empty ones are written and merged too.
+    for k in 4 0 2 1 3; do
+        "$explain" --model "$model" --fashion-mnist-index 0-2 --smooth-samples 3 --quiet --out "$work/five" --shard $k/5 >/dev/null
+    done
+    "$explain" --model "$model" --fashion-mnist-index 0-2 --smooth-samples 3 --quiet --out "$work/five-one" >/dev/null
+    expect_output "^merged 5 shards .*: 3 inputs" "$explain" merge "$work/five" --maps "$work/five.safetensors"
+    "$explain" merge "$work/five-one" --maps "$work/five-one.safetensors" >/dev/null
+    cmp "$work/five.safetensors" "$work/five-one.safetensors" || fail "empty shards change the merged maps"
     # Every input's record (classes, score, probability) too, apart from the shard file it is in.
     "$python" - "$work/one/index.json" "$work/four/index.json" <<'PY' || fail "the indexes differ"
 import json, sys
@@ -78,6 +88,9 @@ resume)
     [ ! -e "$work/killed/$shard.json" ] || fail "a killed task left a manifest"
     chunks=$(ls "$work/killed/$shard.partial" | grep -c '^chunk-.*safetensors$')
     [ "$chunks" -ge 3 ] || fail "no checkpoints before the kill"
+    # Checkpoints are not mixed with another run's.
+    expect_failure "checkpoint .* was made with other parameters \(smooth_grad.seed: " \
+        explain_200 --out "$work/killed" --shard 1/2 --seed 1
     # A checkpoint damaged after the kill (a disk can do that) is computed again.
     last=$(ls "$work/killed/$shard.partial"/chunk-*.safetensors | sort | tail -1)
     truncate -s 100 "$last"
@@ -87,6 +100,21 @@ resume)
     cmp "$work/whole/$shard.json" "$work/killed/$shard.json" || fail "the resumed shard's manifest differs"
     [ ! -e "$work/killed/$shard.partial" ] || fail "the checkpoints were not removed"
     expect_output "already complete .* nothing to do" explain_200 --out "$work/killed" --shard 1/2
+    # A finished shard whose maps file went missing is computed again, to the same bytes.
+    cp "$work/killed/$shard.safetensors" "$work/saved.safetensors" && rm "$work/killed/$shard.safetensors"
+    expect_output "is missing or changed" explain_200 --out "$work/killed" --shard 1/2
+    cmp "$work/saved.safetensors" "$work/killed/$shard.safetensors" || fail "the recomputed shard differs"
+    # Two processes on one shard: the second stops at once, the first is undisturbed.
+    "$explain" --model "$model" --fashion-mnist-index 0-199 --quiet --out "$work/twice" --shard 1/2 --threads 1 >/dev/null &
+    first=$!
+    for _ in $(seq 1 1000); do [ -e "$work/twice/$shard.lock" ] && break; sleep 0.01; done
+    sleep 0.2
+    expect_failure "shard 1/2 is being explained by another process" explain_200 --out "$work/twice" --shard 1/2
+    wait $first || fail "the first process failed"
+    cmp "$work/whole/$shard.safetensors" "$work/twice/$shard.safetensors" || fail "the locked shard's maps differ"
+    # A task resubmitted alone without --shard-count would start a run of another split: refused.
+    expect_failure "holds 'shard-00001-of-00002.*', a shard of a run split into 00002, but this is shard 0 of 1" \
+        explain_200 --out "$work/twice" --shard 0/1
     # The same task with other parameters is refused, not mixed in.
     expect_failure "is from a run with other parameters \(smooth_grad.seed: 1 here, 0 there\)" \
         explain_200 --out "$work/killed" --shard 1/2 --seed 1
@@ -103,15 +131,26 @@ merge-refusals)
     run --out "$work/other-seed" --shard 1/2 --seed 7
     cp -r "$work/good" "$work/mixed" && cp "$work/other-seed"/shard-00001-of-00002.* "$work/mixed/"
     expect_failure "was made with other parameters than .* \(smooth_grad.seed: 7 here, 0 there\)" "$explain" merge "$work/mixed"
-    run --out "$work/other-model" --shard 1/2 --model "${model%/*}/fashion_mnist_cnn_noise.safetensors"
+    # Models are told apart by content: another model under the same file name is refused, ...
+    mkdir -p "$work/renamed" && cp "${model%/*}/fashion_mnist_cnn_noise.safetensors" "$work/renamed/${model##*/}"
+    run --out "$work/other-model" --shard 1/2 --model "$work/renamed/${model##*/}"
     cp -r "$work/good" "$work/models" && cp "$work/other-model"/shard-00001-of-00002.* "$work/models/"
-    expect_failure "other parameters than .* \(model\.description: .*fashion_mnist_cnn_noise" "$explain" merge "$work/models"
+    expect_failure "other parameters than .* \(model\.sha256: " "$explain" merge "$work/models"
+    # ... and the same model under another name (staged to a node's scratch disk) is the same run.
+    cp "$model" "$work/renamed/staged-copy.safetensors"
+    run --out "$work/staged" --shard 1/2 --model "$work/renamed/staged-copy.safetensors"
+    cp -r "$work/good" "$work/same-model" && cp "$work/staged"/shard-00001-of-00002.* "$work/same-model/"
+    expect_output "^merged 2 shards" "$explain" merge "$work/same-model"
+    # Hand-edited or foreign manifests are refused with their name.
+    cp -r "$work/good" "$work/edited" && echo '{"format": "smoothgrad-explain shard", "format_version": 1, "shard": []}' \
+        >"$work/edited/shard-00001-of-00002.json"
+    expect_failure "shard-00001-of-00002.json' is malformed" "$explain" merge "$work/edited"
     run --out "$work/three" --shard 0/3
     cp -r "$work/good" "$work/split" && cp "$work/three"/shard-00000-of-00003.* "$work/split/"
     expect_failure "are shards of runs split (3 and 2|2 and 3) ways" "$explain" merge "$work/split"
     expect_failure "no shard manifests" "$explain" merge "$work/three/.."
     expect_failure "--shard and --shard-count need --out" run --shard 0/2
-    expect_failure "--shard needs 0 <= K < N, got '2/2'" run --out "$work/x" --shard 2/2
+    expect_failure "--shard needs 0 <= K < N <= 1048576, got '2/2'" run --out "$work/x" --shard 2/2
     ;;
 inputs)
     # The same images from a folder, a pattern, a list and an IDX file give the Fashion-MNIST index's maps.

@@ -29,8 +29,8 @@ slurm_start "$state" || fail "the private Slurm did not start (its logs are abov
 started=true
 echo "slurm_test: private Slurm up in $((SECONDS - start)) s"
 
-# Enough work per task (200 samples, checkpoints every 2 inputs) that a task can be killed while it works.
-arguments=(--model "$model" --fashion-mnist-index 0-199 --smooth-samples 200 --checkpoint-every 2)
+# Enough work per task (400 samples, a checkpoint per input) that a task can be killed while it works.
+arguments=(--model "$model" --fashion-mnist-index 0-199 --smooth-samples 400 --checkpoint-every 1)
 export SMOOTHGRAD_EXPLAIN=$explain
 job=$(sbatch --parsable --array=0-3 --cpus-per-task=1 --output="$work/task-%a.out" "$sbatch_script" \
     "${arguments[@]}" --out "$work/maps") || fail "sbatch refused the array job"
@@ -61,7 +61,7 @@ echo "slurm_test: task 2 killed after $checkpoints checkpoints; resubmitting it 
 sbatch --wait --array=2 --cpus-per-task=2 --output="$work/task-%a-again.out" "$sbatch_script" \
     "${arguments[@]}" --out "$work/maps" --shard-count 4 >/dev/null || fail "the resubmitted task failed"
 grep -q "resuming after input" "$work/task-2-again.out" || fail "the resubmitted task did not resume from its checkpoint"
-grep -Eq "inputs/s" "$work/task-0.out" || fail "a task printed no progress"
+grep -Eq "^shard 0/4: [0-9]+/50 inputs, [0-9.]+ inputs/s" "$work/task-0.out" || fail "task 0 printed no progress line"
 
 "$explain" merge "$work/maps" --maps "$work/cluster.safetensors" || fail "merge failed"
 "$explain" "${arguments[@]}" --quiet --out "$work/one" >/dev/null
