@@ -6,6 +6,8 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STB_IMAGE_RESIZE_IMPLEMENTATION
+#define STB_TRUETYPE_IMPLEMENTATION
 #include <stb_image.h>
 #include <stb_image_resize.h>
+#include <stb_truetype.h>
 #include <stb_image_write.h>

@@ -7,6 +7,7 @@ set -euo pipefail
 
 packages=(
     g++ cmake make pkg-config
+    fonts-dejavu-core                              # the text of labelled figures (io/text.hpp)
     clang libclang-rt-14-dev  # libFuzzer for scripts/fuzz.sh
     libeigen3-dev catch2 libstb-dev zlib1g-dev nlohmann-json3-dev
     dataset-fashion-mnist

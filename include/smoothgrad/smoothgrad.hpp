@@ -25,6 +25,7 @@
 #include "smoothgrad/methods/vanilla_gradient.hpp"
 #include "smoothgrad/methods/xrai.hpp"
 #include "smoothgrad/visualization/colormap.hpp"
+#include "smoothgrad/visualization/colour_bar.hpp"
 #include "smoothgrad/visualization/discriminativity.hpp"
 #include "smoothgrad/visualization/grid.hpp"
 #include "smoothgrad/visualization/normalize.hpp"

@@ -1,0 +1,142 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// Grids and colour bars with text, so that a figure reads without the text around it: column and row
+/// titles and a caption around make_grid's grid, and a colour bar with its ends named.
+///
+///     Image figure = make_labelled_grid(maps, {.columns = 5, .cell_scale = 4},
+///                                       {.column_titles = {"noise 0 %", "10 %", "20 %", "30 %", "50 %"}});
+///     write_png("fig3.png", figure);
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/types.hpp"
+#include "smoothgrad/io/text.hpp"
+#include "smoothgrad/visualization/colour_bar.hpp"
+#include "smoothgrad/visualization/grid.hpp"
+
+namespace smoothgrad {
+
+/// Text around a grid; every part is optional.
+struct GridLabels {
+    /// Above the columns, left to right (at most one per column).
+    std::vector<std::string> column_titles = {};
+    /// Left of the rows, top to bottom (at most one per row).
+    std::vector<std::string> row_titles = {};
+    /// One line under the grid.
+    std::string caption = {};
+    /// Text height in pixels; 0 chooses one from the cells' height (a seventh of it, 10 to 24 pixels).
+    float pixel_height = 0.0f;
+};
+
+namespace detail {
+
+/// The font of labelled figures, read once per process; says once on stderr when there is none.
+[[nodiscard]] inline const std::optional<Font>& figure_font() {
+    static const std::optional<Font> font = Font::find();
+    static std::once_flag warned;
+    if (!font)
+        std::call_once(warned, [] {
+            std::cerr << "smoothgrad: no font found (install fonts-dejavu-core, or set SMOOTHGRAD_FONT to a .ttf "
+                         "file): figures are drawn without their text\n";
+        });
+    return font;
+}
+
+/// A canvas of `shape` in the background gray, with `image` (RGB) copied in at (top, left).
+[[nodiscard]] inline Image framed(const Image& image, Index top, Index left, ImageShape shape, float background) {
+    Image canvas{Vector::Constant(shape.size(), background), shape};
+    for (Index y = 0; y < image.shape.height; ++y)
+        canvas.pixels.segment(shape.offset(top + y, left), image.shape.width * 3) =
+            image.pixels.segment(image.shape.offset(y, 0), image.shape.width * 3);
+    return canvas;
+}
+
+/// Black text on a light background, white on a dark one.
+[[nodiscard]] inline TextStyle text_on(float background, float pixel_height) {
+    const float ink = background > 0.5f ? 0.0f : 1.0f;
+    return {.pixel_height = pixel_height, .colour = {ink, ink, ink}};
+}
+
+}  // namespace detail
+
+/// make_grid's grid with `labels` around it: column titles centred above their columns, row titles left
+/// of their rows, the caption under the grid, in `font` (by default DejaVu Sans, see Font::find). With
+/// no font the grid is returned without text (and the library says so once on stderr).
+///
+/// Throws what make_grid throws, and argument_error for more titles than columns or rows.
+[[nodiscard]] inline Image make_labelled_grid(const std::vector<Image>& cells, const GridParams& params,
+                                              const GridLabels& labels,
+                                              const std::optional<Font>& font = detail::figure_font()) {
+    constexpr std::string_view who = "make_labelled_grid";
+    const Image grid = make_grid(cells, params);
+    const Index n = static_cast<Index>(cells.size());
+    const Index columns = params.columns == 0 ? n : std::min(params.columns, n);
+    const Index rows = (n + columns - 1) / columns;
+    detail::require(static_cast<Index>(labels.column_titles.size()) <= columns, who, labels.column_titles.size(),
+                    " column titles for ", columns, " columns");
+    detail::require(static_cast<Index>(labels.row_titles.size()) <= rows, who, labels.row_titles.size(),
+                    " row titles for ", rows, " rows");
+    detail::require(labels.pixel_height == 0.0f || (labels.pixel_height >= 6.0f && labels.pixel_height <= 256.0f), who,
+                    "pixel_height must be 0 (automatic) or in [6, 256], got ", labels.pixel_height);
+    if (!font) return grid;
+
+    const Index cell_height = cells.front().shape.height * params.cell_scale;
+    const Index cell_width = cells.front().shape.width * params.cell_scale;
+    const float height = labels.pixel_height > 0.0f
+                             ? labels.pixel_height
+                             : std::clamp(std::round(static_cast<float>(cell_height) / 7.0f), 10.0f, 24.0f);
+    const auto line = static_cast<Index>(std::ceil(height));
+    const Index gap = std::max<Index>(params.padding, line / 4);
+    Index title_width = 0;
+    for (const auto& title : labels.row_titles) title_width = std::max(title_width, font->text_width(title, height));
+
+    const Index top = labels.column_titles.empty() ? 0 : line + gap;
+    const Index left = labels.row_titles.empty() ? 0 : title_width + 2 * gap;
+    const Index bottom = labels.caption.empty() ? 0 : line + 2 * gap;
+    const Index caption_width = labels.caption.empty() ? 0 : font->text_width(labels.caption, height) + 2 * gap;
+    const ImageShape shape{top + grid.shape.height + bottom, std::max(left + grid.shape.width, caption_width), 3};
+    Image figure = detail::framed(grid, top, left, shape, params.background);
+    const TextStyle style = detail::text_on(params.background, height);
+
+    for (std::size_t j = 0; j < labels.column_titles.size(); ++j) {
+        const Index centre = left + params.padding + static_cast<Index>(j) * (cell_width + params.padding) + cell_width / 2;
+        const Index width = font->text_width(labels.column_titles[j], height);
+        font->draw(figure, labels.column_titles[j], std::max<Index>(0, centre - width / 2), gap / 2, style);
+    }
+    for (std::size_t i = 0; i < labels.row_titles.size(); ++i) {
+        const Index middle = top + params.padding + static_cast<Index>(i) * (cell_height + params.padding) + cell_height / 2;
+        font->draw(figure, labels.row_titles[i], gap, middle - line / 2, style);
+    }
+    if (!labels.caption.empty()) font->draw(figure, labels.caption, gap, top + grid.shape.height + gap, style);
+    return figure;
+}
+
+/// colour_bar(map, length) with `low` and `high` written under its ends (for a magnitude map "0" and the
+/// percentile cap, for a diverging one the two classes), in `font`; without a font, the bar alone.
+[[nodiscard]] inline Image labelled_colour_bar(Colormap map, Index length, std::string_view low, std::string_view high,
+                                               const std::optional<Font>& font = detail::figure_font(),
+                                               float pixel_height = 12.0f) {
+    const Image bar = colour_bar(map, length);
+    if (!font) return bar;
+    const auto line = static_cast<Index>(std::ceil(pixel_height));
+    const Index gap = std::max<Index>(2, line / 4);
+    const Index high_width = font->text_width(high, pixel_height);
+    const Index width = std::max({bar.shape.width, font->text_width(low, pixel_height) + high_width + 2 * gap});
+    Image figure = detail::framed(bar, 0, 0, {bar.shape.height + gap + line, width, 3}, 1.0f);
+    const TextStyle style = detail::text_on(1.0f, pixel_height);
+    font->draw(figure, low, 0, bar.shape.height + gap / 2, style);
+    font->draw(figure, high, std::max<Index>(0, bar.shape.width - high_width), bar.shape.height + gap / 2, style);
+    return figure;
+}
+
+}  // namespace smoothgrad
