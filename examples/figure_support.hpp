@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include <smoothgrad/io/idx.hpp>
 #include <smoothgrad/io/image.hpp>
+#include <smoothgrad/io/labelled_grid.hpp>
 #include <smoothgrad/nn/serialization.hpp>
 #include <smoothgrad/nn/training.hpp>
 #include <smoothgrad/smoothgrad.hpp>
@@ -146,10 +148,37 @@ template <class Model>
     return smoothgrad::normalize_unit(smoothgrad::reduce_channels(map, shape));
 }
 
-/// Writes `cells` as a grid with `columns` columns, every pixel 4x4, and says so on stdout.
-inline void write_figure(const fs::path& path, const std::vector<Image>& cells, Index columns) {
+/// The colour bar under a figure: its colour map and what its two ends mean.
+struct ColourKey {
+    smoothgrad::Colormap map = smoothgrad::Colormap::gray;
+    std::string low, high;
+};
+
+/// The key of the gray maps the paper shows (see gray_cell).
+inline ColourKey gray_key() { return {smoothgrad::Colormap::gray, "0", "99th percentile of |map| and above"}; }
+
+/// `top` with `bottom` under it, left-aligned at `indent`, on white.
+[[nodiscard]] inline Image stacked(const Image& top, const Image& bottom, Index indent, Index gap) {
+    const ImageShape shape{top.shape.height + gap + bottom.shape.height, std::max(top.shape.width, indent + bottom.shape.width), 3};
+    Image canvas{Vector::Ones(shape.size()), shape};
+    for (Index y = 0; y < top.shape.height; ++y)
+        canvas.pixels.segment(shape.offset(y, 0), top.shape.width * 3) = top.pixels.segment(top.shape.offset(y, 0), top.shape.width * 3);
+    for (Index y = 0; y < bottom.shape.height; ++y)
+        canvas.pixels.segment(shape.offset(top.shape.height + gap + y, indent), bottom.shape.width * 3) =
+            bottom.pixels.segment(bottom.shape.offset(y, 0), bottom.shape.width * 3);
+    return canvas;
+}
+
+/// Writes `cells` as a grid with `columns` columns, every pixel 4x4, with `labels` (titles, caption) and
+/// a colour bar for `key` under it, and says so on stdout.
+inline void write_figure(const fs::path& path, const std::vector<Image>& cells, Index columns,
+                         const smoothgrad::GridLabels& labels = {}, const std::optional<ColourKey>& key = gray_key()) {
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
-    const Image grid = smoothgrad::make_grid(cells, {.columns = columns, .padding = 4, .cell_scale = 4});
+    Image grid = smoothgrad::make_labelled_grid(cells, {.columns = columns, .padding = 4, .cell_scale = 4}, labels);
+    if (key) {
+        const Image bar = smoothgrad::labelled_colour_bar(key->map, 224, key->low, key->high);
+        grid = stacked(grid, bar, 8, 4);
+    }
     smoothgrad::write_png(path, grid);
     std::cout << "wrote " << path.string() << " (" << grid.shape.width << "x" << grid.shape.height << ", "
               << (static_cast<Index>(cells.size()) + columns - 1) / columns << " rows x " << columns << " columns)\n";
@@ -160,21 +189,28 @@ inline void write_figure(const fs::path& path, const std::vector<Image>& cells, 
     return std::string(smoothgrad::fashion_mnist_class_names.at(static_cast<std::size_t>(c)));
 }
 
-/// The cells of a figure with one row per picked test image: the input, then the gray cells of the maps
-/// that `maps(x, label)` returns (a std::vector<Vector>) for the class the network predicts. Says on
-/// stdout which image and class each row shows.
-template <class Model, class Maps>
-[[nodiscard]] std::vector<Image> map_rows(const Model& net, const smoothgrad::Dataset& test,
-                                          const std::vector<Index>& picked, Maps&& maps) {
+/// A figure's cells, row by row, and each row's title.
+struct FigureRows {
     std::vector<Image> cells;
+    std::vector<std::string> titles;
+};
+
+/// The cells of a figure with one row per picked test image: the input, then the gray cells of the maps
+/// that `maps(x, label)` returns (a std::vector<Vector>) for the class the network predicts; each row is
+/// titled with that class. Says on stdout which image and class each row shows.
+template <class Model, class Maps>
+[[nodiscard]] FigureRows map_rows(const Model& net, const smoothgrad::Dataset& test, const std::vector<Index>& picked,
+                                  Maps&& maps) {
+    FigureRows rows;
     for (const Index k : picked) {
         const Vector x = test.images.col(k);
         const Index label = predicted_class(net, x);
-        cells.push_back(input_cell(x, test.shape));
-        for (const Vector& map : maps(x, label)) cells.push_back(gray_cell(map, test.shape));
+        rows.cells.push_back(input_cell(x, test.shape));
+        for (const Vector& map : maps(x, label)) rows.cells.push_back(gray_cell(map, test.shape));
+        rows.titles.push_back(class_name(label));
         std::cout << "row: test image " << k << ", explained class " << class_name(label) << "\n";
     }
-    return cells;
+    return rows;
 }
 
 /// Runs a figure program: parses the flags, prints `usage` and the common flags for --help, else calls

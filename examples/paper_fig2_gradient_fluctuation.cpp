@@ -86,7 +86,8 @@ int run(const Options& options, int pixel_count, int steps) {
     figures::write_figure(options.out / "fig2_images.png",
                           {figures::input_cell(x, shape), figures::input_cell(end, shape),
                            figures::gray_cell(gradients.col(0), shape), figures::gray_cell(gradients.col(steps), shape)},
-                          4);
+                          4, {.column_titles = {"x", "x + eps", "dS/dx at x", "dS/dx at x + eps"},
+                              .caption = "A tiny perturbation eps changes the gradient's map"});
     std::printf("test image %ld, class %s; the gradient changed at %d of %d steps along the path; the largest jump of a "
                 "plotted fraction between neighbouring steps is %.3f; |eps|_max = %.4f\n",
                 static_cast<long>(index), figures::class_name(label).c_str(), changes, steps, largest_jump,

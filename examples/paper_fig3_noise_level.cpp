@@ -30,7 +30,7 @@ int run(const Options& options) {
     const std::vector<int> classes{0, 1, 3, 7, 8};
     const std::vector<Index> picked = figures::pick_examples(net, test, options, classes, who);
     const std::vector<double> levels{0.0, 0.05, 0.10, 0.20, 0.30, 0.50};
-    const std::vector<Image> cells = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
+    const figures::FigureRows rows = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
         std::vector<Vector> maps;
         for (const double level : levels) {
             // At 0 % every sample is x itself, so one sample is the same map.
@@ -39,7 +39,11 @@ int run(const Options& options) {
         }
         return maps;
     });
-    figures::write_figure(options.out / "fig3_noise_level.png", cells, static_cast<Index>(levels.size()) + 1);
+    std::vector<std::string> titles{"input"};
+    for (const double level : levels) titles.push_back("noise " + std::to_string(static_cast<int>(level * 100.0 + 0.5)) + " %");
+    figures::write_figure(options.out / "fig3_noise_level.png", rows.cells, static_cast<Index>(levels.size()) + 1,
+                          {.column_titles = titles, .row_titles = rows.titles,
+                           .caption = "SmoothGrad of the vanilla gradient, n = 50, at noise levels sigma / (x_max - x_min)"});
     return 0;
 }
 

@@ -29,7 +29,7 @@ int run(const Options& options) {
     const std::vector<int> classes{1, 2, 5, 8, 9};
     const std::vector<Index> picked = figures::pick_examples(net, test, options, classes, who);
     const std::vector<int> sizes{1, 5, 10, 20, 50, 100, 200};
-    const std::vector<Image> cells = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
+    const figures::FigureRows rows = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
         std::vector<Vector> maps;
         for (const int n : sizes) {
             const SmoothGrad smooth{.samples = n, .noise_level = 0.10, .seed = options.seed};
@@ -37,7 +37,11 @@ int run(const Options& options) {
         }
         return maps;
     });
-    figures::write_figure(options.out / "fig4_sample_size.png", cells, static_cast<Index>(sizes.size()) + 1);
+    std::vector<std::string> titles{"input"};
+    for (const int n : sizes) titles.push_back("n = " + std::to_string(n));
+    figures::write_figure(options.out / "fig4_sample_size.png", rows.cells, static_cast<Index>(sizes.size()) + 1,
+                          {.column_titles = titles, .row_titles = rows.titles,
+                           .caption = "SmoothGrad of the vanilla gradient at noise level 10 %, n samples"});
     return 0;
 }
 

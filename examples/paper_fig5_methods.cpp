@@ -61,9 +61,12 @@ int run(const Options& options) {
     const SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}, .samples = 50, .seed = options.seed};
     const SmoothGrad<GuidedBackprop> smooth_guided{.samples = 50, .seed = options.seed};
     std::vector<Image> cells;
+    std::vector<std::string> row_titles;
     for (const Index k : picked) {
         const Vector x = test.images.col(k);
         const Index label = figures::predicted_class(net, x);
+        row_titles.push_back(figures::class_name(label));
+        row_titles.push_back("  x input");
         const std::vector<Vector> maps{VanillaGradient{}(net, x, label), smooth(net, x, label),
                                        IntegratedGradients{}(net, x, label), smooth_ig(net, x, label),
                                        GuidedBackprop{}(net, x, label), smooth_guided(net, x, label)};
@@ -73,18 +76,28 @@ int run(const Options& options) {
         for (const Vector& map : maps) cells.push_back(figures::gray_cell(multiply_by_input(map, x), test.shape));
         std::cout << "rows: test image " << k << ", explained class " << figures::class_name(label) << "\n";
     }
-    figures::write_figure(options.out / "fig5_methods.png", cells, 7);
+    figures::write_figure(options.out / "fig5_methods.png", cells, 7,
+                          {.column_titles = {"input", "vanilla", "+ SmoothGrad", "integrated gradients", "+ SmoothGrad",
+                                             "guided backprop", "+ SmoothGrad"},
+                           .row_titles = row_titles,
+                           .caption = "Each method alone and with SmoothGrad (n = 50); second rows: multiplied by the input"});
 
     const Dataset train = load_fashion_mnist(options.data_dir, Split::train, {.limit = 100});
     std::vector<Image> more;
+    std::vector<std::string> more_titles;
     for (const Index k : picked) {
         const Vector x = test.images.col(k);
         const Index label = figures::predicted_class(net, x);
+        more_titles.push_back(figures::class_name(label));
         more.push_back(figures::input_cell(x, test.shape));
         for (const Vector& map : more_methods(net, x, label, test.shape, train.images, options.seed))
             more.push_back(figures::gray_cell(map, test.shape));
     }
-    figures::write_figure(options.out / "fig5_more_methods.png", more, 13);
+    figures::write_figure(options.out / "fig5_more_methods.png", more, 13,
+                          {.column_titles = {"input", "blur IG", "+ SG", "guided IG", "+ SG", "expected grad.", "+ SG",
+                                             "Grad-CAM", "+ SG", "guided Grad-CAM", "+ SG", "XRAI", "occlusion"},
+                           .row_titles = more_titles,
+                           .caption = "More methods, alone and with SmoothGrad (SG, n = 50)"});
     std::cout << "fig5_more_methods.png: input | blur IG, SmoothGrad | guided IG, SmoothGrad | expected gradients, "
                  "SmoothGrad | Grad-CAM, SmoothGrad | Guided Grad-CAM, SmoothGrad | XRAI | occlusion\n";
     return 0;

@@ -154,7 +154,9 @@ int run(const Options& options, const fs::path& init_model, bool retrain, Index 
     };
     std::vector<double> share_sum(methods.size(), 0.0);
     std::vector<Image> cells;
+    std::vector<std::string> row_titles;
     for (const auto& [a, b] : class_pairs) {
+        row_titles.push_back(figures::class_name(a) + " | " + figures::class_name(b));
         const Vector x = side_by_side(test.images.col(first_of(a)), test.images.col(first_of(b)));
         const Vector scores = net.scores(Matrix(x)).col(0);
         Index top = 0;
@@ -177,7 +179,12 @@ int run(const Options& options, const fs::path& init_model, bool retrain, Index 
     std::printf("mean share of the map on the correct side (1 = all red on the left and blue on the right):\n");
     for (std::size_t m = 0; m < methods.size(); ++m)
         std::printf("  %-22s %.3f\n", methods[m].first.c_str(), share_sum[m] / static_cast<double>(class_pairs.size()));
-    figures::write_figure(options.out / "fig6_discriminativity.png", cells, static_cast<Index>(methods.size()) + 1);
+    std::vector<std::string> titles{"left | right item"};
+    for (const auto& method : methods) titles.push_back(method.first);
+    figures::write_figure(options.out / "fig6_discriminativity.png", cells, static_cast<Index>(methods.size()) + 1,
+                          {.column_titles = titles, .row_titles = row_titles,
+                           .caption = "Discriminativity: the map for the left item's class minus the right's"},
+                          figures::ColourKey{Colormap::diverging, "right item's class", "left item's class"});
     return 0;
 }
 

@@ -31,11 +31,14 @@ int run(const Options& options) {
     const std::vector<Index> picked = figures::pick_examples(net, test, options, classes, who);
     const SmoothGrad<IntegratedGradients> smooth_ig{.method = {.steps = 20}, .samples = 50, .seed = options.seed};
     const SmoothGrad<GuidedBackprop> smooth_guided{.samples = 50, .seed = options.seed};
-    const std::vector<Image> cells = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
+    const figures::FigureRows rows = figures::map_rows(net, test, picked, [&](const Vector& x, Index label) {
         return std::vector<Vector>{IntegratedGradients{}(net, x, label), smooth_ig(net, x, label),
                                    GuidedBackprop{}(net, x, label), smooth_guided(net, x, label)};
     });
-    figures::write_figure(options.out / "fig7_smoothgrad_ig_guided.png", cells, 5);
+    figures::write_figure(options.out / "fig7_smoothgrad_ig_guided.png", rows.cells, 5,
+                          {.column_titles = {"input", "integrated gradients", "+ SmoothGrad", "guided backprop", "+ SmoothGrad"},
+                           .row_titles = rows.titles,
+                           .caption = "SmoothGrad (n = 50, noise 15 %) on top of other methods"});
     return 0;
 }
 

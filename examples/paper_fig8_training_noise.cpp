@@ -48,6 +48,7 @@ int run(const Options& options, const fs::path& noise_model) {
     }
     const SmoothGrad smooth{.samples = 50, .seed = options.seed};
     std::vector<Image> cells;
+    std::vector<std::string> row_titles;
     for (const Index k : picked) {
         const Vector x = test.images.col(k);
         const Index label = test.labels[static_cast<std::size_t>(k)];
@@ -56,9 +57,14 @@ int run(const Options& options, const fs::path& noise_model) {
             cells.push_back(figures::gray_cell(VanillaGradient{}(*net, x, label), test.shape));
             cells.push_back(figures::gray_cell(smooth(*net, x, label), test.shape));
         }
+        row_titles.push_back(figures::class_name(label));
         std::cout << "row: test image " << k << ", class " << figures::class_name(label) << "\n";
     }
-    figures::write_figure(options.out / "fig8_training_noise.png", cells, 5);
+    figures::write_figure(options.out / "fig8_training_noise.png", cells, 5,
+                          {.column_titles = {"input", "clean training", "+ SmoothGrad", "noisy training", "+ SmoothGrad"},
+                           .row_titles = row_titles,
+                           .caption = "Vanilla gradients of a model trained without and with input noise (sigma 0.1), "
+                                      "each plain and with SmoothGrad (n = 50)"});
     return 0;
 }
 
