@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include <smoothgrad/io/image.hpp>
+#include <smoothgrad/io/labelled_grid.hpp>
 #include <smoothgrad/io/npy.hpp>
 
 #include "../command_line.hpp"
@@ -70,6 +72,21 @@ std::string class_label(const std::vector<std::string>& names, Index c) {
     return names.empty() ? std::to_string(c) : std::to_string(c) + " (" + names[static_cast<std::size_t>(c)] + ")";
 }
 
+/// "0.998": a probability for people.
+std::string probability_text(double probability) {
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(3) << probability;
+    return text.str();
+}
+
+/// `picture` with `caption` under it (--labels), enlarged to at least 112 pixels wide so the text fits
+/// a small map (Fashion-MNIST's 28 x 28) without covering it.
+Image captioned(const Image& picture, const std::string& caption) {
+    const Index scale = std::max<Index>(1, (112 + picture.shape.width - 1) / picture.shape.width);
+    return make_labelled_grid({picture}, {.columns = 1, .padding = 0, .background = 1.0f, .cell_scale = scale},
+                              {.caption = caption, .pixel_height = 11.0f});
+}
+
 /// The output file for input `name`, with its folder made.
 fs::path output_path(const fs::path& pattern, const std::string& name) {
     std::string text = pattern.string();
@@ -97,7 +114,7 @@ struct GalleryRow {
 };
 
 void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows, const std::string& description,
-                        const ImageShape& shape) {
+                        const ImageShape& shape, bool labelled) {
     // Small images (Fashion-MNIST's 28x28) are enlarged with visible pixels, photos shown at up to 224 pixels.
     const Index side = std::clamp<Index>(shape.width, 112, 224);
     const std::string rendering = shape.width < 112 ? "image-rendering:pixelated" : "";
@@ -106,16 +123,19 @@ void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows
     page << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>smoothgrad gallery</title>\n"
          << "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
          << "td,th{padding:6px 10px;border-bottom:1px solid #ddd;text-align:left}"
-         << "img{width:" << side << "px;" << rendering << "}</style>\n</head>\n<body>\n"
+         << "img{width:" << side << "px;" << rendering << "}"
+         << "img.labelled{width:auto;image-rendering:auto}</style>\n</head>\n<body>\n"
          << "<h1>smoothgrad gallery</h1>\n<p>" << html_escape(description) << "</p>\n"
          << "<table>\n<tr><th>input</th><th>true class</th><th>prediction</th><th>explained class</th>"
          << "<th>image</th><th>sensitivity map</th><th>overlay</th></tr>\n";
+    // Captioned pictures (--labels) are shown at their own size, which fits their text.
+    const std::string image_class = labelled ? " class=\"labelled\"" : "";
     for (const auto& row : rows)
         page << "<tr><td>" << html_escape(row.name) << "</td><td>" << html_escape(row.label) << "</td><td>"
              << html_escape(row.prediction) << "</td><td>" << html_escape(row.explained) << "</td>"
              << "<td><img src=\"" << row.input_png << "\" alt=\"input\"></td>"
-             << "<td><img src=\"" << row.map_png << "\" alt=\"map\"></td>"
-             << "<td><img src=\"" << row.overlay_png << "\" alt=\"overlay\"></td></tr>\n";
+             << "<td><img src=\"" << row.map_png << "\" alt=\"map\"" << image_class << "></td>"
+             << "<td><img src=\"" << row.overlay_png << "\" alt=\"overlay\"" << image_class << "></td></tr>\n";
     page << "</table>\n</body>\n</html>\n";
     detail::require<io_error>(page.good(), who, "writing '", (dir / "index.html").string(), "' failed");
 }
@@ -158,9 +178,11 @@ int run(const Options& options) {
         const Image magnitude = normalize_unit(reduce_channels(map, shape, ChannelReduction::sum_abs),
                                                {.clip_percentile = options.percentile});
         const Image coloured = apply_colormap(magnitude, options.colormap);
+        const std::string caption = class_label(net.class_names, predicted) + ", p = " + probability_text(probability) +
+                                    (explained == predicted ? "" : "; map of " + class_label(net.class_names, explained));
         if (options.png) {
             const fs::path path = output_path(*options.png, input.name);
-            write_png(path, coloured);
+            write_png(path, options.labels.value_or(false) ? captioned(coloured, caption) : coloured);
             std::cout << "  wrote " << path.string() << "\n";
         }
         if (options.npy) {
@@ -171,15 +193,16 @@ int run(const Options& options) {
         if (options.gallery) {
             GalleryRow row{input.name,
                            input.label ? class_label(net.class_names, *input.label) : "",
-                           class_label(net.class_names, predicted) + ", p = " + std::to_string(probability).substr(0, 5),
+                           class_label(net.class_names, predicted) + ", p = " + probability_text(probability),
                            class_label(net.class_names, explained),
                            input.name + "_input.png",
                            input.name + "_map.png",
                            input.name + "_overlay.png"};
             write_png(*options.gallery / row.input_png, input.display);
-            write_png(*options.gallery / row.map_png, coloured);
-            write_png(*options.gallery / row.overlay_png,
-                      blend(apply_colormap(magnitude, Colormap::heat), input.display, 0.6f));
+            const Image overlay = blend(apply_colormap(magnitude, Colormap::heat), input.display, 0.6f);
+            const bool labels = options.labels.value_or(true);
+            write_png(*options.gallery / row.map_png, labels ? captioned(coloured, caption) : coloured);
+            write_png(*options.gallery / row.overlay_png, labels ? captioned(overlay, caption) : overlay);
             rows.push_back(std::move(row));
         }
     }
@@ -218,7 +241,7 @@ int run(const Options& options) {
         }
         description << ". Maps: |map| summed over channels, capped at the " << options.percentile
                     << "th percentile; overlays in the heat colour map.";
-        write_gallery_page(*options.gallery, rows, description.str(), shape);
+        write_gallery_page(*options.gallery, rows, description.str(), shape, options.labels.value_or(true));
         std::cout << "wrote " << (*options.gallery / "index.html").string() << " and " << 3 * rows.size() << " PNG files\n";
     }
     return 0;

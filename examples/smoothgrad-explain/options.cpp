@@ -90,6 +90,8 @@ Output:
   --npy FILE                      the raw float map, HWC, as NumPy .npy
                                   With several inputs, FILE must contain {} (replaced by the input's name).
   --gallery DIR                   input, map and overlay PNGs of every input and an index.html
+  --labels, --no-labels           the predicted class and its probability under each map (--png: off
+                                  by default; --gallery: on); DejaVu Sans from fonts-dejavu-core
   --colormap gray|heat            colours of the PNGs (default gray, as in the paper)
   --percentile P                  cap for the PNGs (default 99)
   --quiet                         no progress bar
@@ -258,6 +260,8 @@ Options parse_arguments(int argc, char** argv) {
         else if (flag == "--png") options.png = fs::path(value());
         else if (flag == "--npy") options.npy = fs::path(value());
         else if (flag == "--gallery") options.gallery = fs::path(value());
+        else if (flag == "--labels") options.labels = true;
+        else if (flag == "--no-labels") options.labels = false;
         else if (flag == "--colormap") {
             const std::string_view name = value();
             if (name == "gray") options.colormap = Colormap::gray;

@@ -79,6 +79,7 @@ struct Options {
     double draw_noise = 0.0;
     std::uint64_t seed = 0;
     std::optional<fs::path> png, npy, gallery;
+    std::optional<bool> labels;  // --labels / --no-labels; by default on for the gallery, off for --png
     Colormap colormap = Colormap::gray;
     double percentile = 99.0;
     bool quiet = false;
