@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include <smoothgrad/io/detail/xml_escape.hpp>
 #include <smoothgrad/io/image.hpp>
 #include <smoothgrad/io/labelled_grid.hpp>
 #include <smoothgrad/io/npy.hpp>
@@ -96,18 +97,6 @@ fs::path output_path(const fs::path& pattern, const std::string& name) {
     return path;
 }
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
-        else if (c == '"') out += "&quot;";
-        else out += c;
-    }
-    return out;
-}
-
 /// One row of the gallery's table.
 struct GalleryRow {
     std::string name, label, prediction, explained, input_png, map_png, overlay_png;
@@ -125,14 +114,14 @@ void write_gallery_page(const fs::path& dir, const std::vector<GalleryRow>& rows
          << "td,th{padding:6px 10px;border-bottom:1px solid #ddd;text-align:left}"
          << "img{width:" << side << "px;" << rendering << "}"
          << "img.labelled{width:auto;image-rendering:auto}</style>\n</head>\n<body>\n"
-         << "<h1>smoothgrad gallery</h1>\n<p>" << html_escape(description) << "</p>\n"
+         << "<h1>smoothgrad gallery</h1>\n<p>" << detail::xml_escaped(description) << "</p>\n"
          << "<table>\n<tr><th>input</th><th>true class</th><th>prediction</th><th>explained class</th>"
          << "<th>image</th><th>sensitivity map</th><th>overlay</th></tr>\n";
     // Captioned pictures (--labels) are shown at their own size, which fits their text.
     const std::string image_class = labelled ? " class=\"labelled\"" : "";
     for (const auto& row : rows)
-        page << "<tr><td>" << html_escape(row.name) << "</td><td>" << html_escape(row.label) << "</td><td>"
-             << html_escape(row.prediction) << "</td><td>" << html_escape(row.explained) << "</td>"
+        page << "<tr><td>" << detail::xml_escaped(row.name) << "</td><td>" << detail::xml_escaped(row.label) << "</td><td>"
+             << detail::xml_escaped(row.prediction) << "</td><td>" << detail::xml_escaped(row.explained) << "</td>"
              << "<td><img src=\"" << row.input_png << "\" alt=\"input\"></td>"
              << "<td><img src=\"" << row.map_png << "\" alt=\"map\"" << image_class << "></td>"
              << "<td><img src=\"" << row.overlay_png << "\" alt=\"overlay\"" << image_class << "></td></tr>\n";

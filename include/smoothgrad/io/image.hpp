@@ -168,13 +168,10 @@ inline void check_pnm(const std::vector<unsigned char>& bytes, const std::filesy
     return image;
 }
 
-/// Writes an image of 1, 2, 3 or 4 channels as an 8-bit PNG: each value times `params.scale`, rounded
-/// to the nearest integer and clamped to 0..255. NaN or Inf throws numeric_error, an unwritable path
-/// io_error.
-///
-///     write_png("map.png", apply_colormap(normalize_unit(reduce_channels(map, shape)), Colormap::heat));
-inline void write_png(const std::filesystem::path& path, const Image& image, const WritePngParams& params = {}) {
-    constexpr std::string_view who = "write_png";
+namespace detail {
+
+/// encode_png's work, its errors reported as `who`'s.
+[[nodiscard]] inline std::vector<char> png_bytes(const Image& image, const WritePngParams& params, std::string_view who) {
     detail::check_shape(image.pixels, image.shape, who);
     const ImageShape& shape = image.shape;
     detail::require<shape_error>(shape.channels >= 1 && shape.channels <= 4, who,
@@ -188,7 +185,6 @@ inline void write_png(const std::filesystem::path& path, const Image& image, con
         const float value = std::round(image.pixels[i] * params.scale);
         bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(value < 0.0f ? 0.0f : value > 255.0f ? 255.0f : value);
     }
-    // Encode in memory and write the file ourselves, so that a failure to write says which path.
     std::vector<char> png;
     const auto append = [](void* context, void* data, int size) {
         auto* out = static_cast<std::vector<char>*>(context);
@@ -197,7 +193,26 @@ inline void write_png(const std::filesystem::path& path, const Image& image, con
     const auto width = static_cast<int>(shape.width), channels = static_cast<int>(shape.channels);
     const int encoded = stbi_write_png_to_func(append, &png, width, static_cast<int>(shape.height), channels,
                                                bytes.data(), width * channels);
-    detail::require<io_error>(encoded != 0, who, "stb_image_write could not encode ", path);
+    detail::require<io_error>(encoded != 0, who, "stb_image_write could not encode an image of shape ", shape);
+    return png;
+}
+
+}  // namespace detail
+
+/// An image of 1, 2, 3 or 4 channels encoded as an 8-bit PNG in memory: each value times `params.scale`,
+/// rounded to the nearest integer and clamped to 0..255. NaN or Inf throws numeric_error.
+[[nodiscard]] inline std::vector<char> encode_png(const Image& image, const WritePngParams& params = {}) {
+    return detail::png_bytes(image, params, "encode_png");
+}
+
+/// Writes an image of 1, 2, 3 or 4 channels as an 8-bit PNG (see encode_png). NaN or Inf throws
+/// numeric_error, an unwritable path io_error.
+///
+///     write_png("map.png", apply_colormap(normalize_unit(reduce_channels(map, shape)), Colormap::heat));
+inline void write_png(const std::filesystem::path& path, const Image& image, const WritePngParams& params = {}) {
+    constexpr std::string_view who = "write_png";
+    const std::vector<char> png = detail::png_bytes(image, params, who);
+    // Encoded in memory and written here, so that a failure to write says which path.
     detail::write_file_bytes(path, png.data(), png.size(), who);
 }
 

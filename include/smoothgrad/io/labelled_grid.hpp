@@ -67,6 +67,57 @@ namespace detail {
     return {.pixel_height = pixel_height, .colour = {ink, ink, ink}};
 }
 
+/// Where a labelled grid puts its parts; make_labelled_grid draws it in pixels, write_svg_grid as SVG.
+struct LabelledLayout {
+    Index columns = 1, rows = 1;
+    Index cell_height = 0, cell_width = 0, padding = 0;  ///< a cell's size on the canvas, scaled
+    float text_height = 0.0f;
+    Index line = 0, gap = 0;       ///< a line of text's height, and the space around text
+    Index top = 0, left = 0;       ///< where the grid starts: below the column titles, right of the row titles
+    Index grid_height = 0, grid_width = 0;
+    ImageShape canvas{};
+
+    [[nodiscard]] Index cell_left(Index k) const { return left + padding + (k % columns) * (cell_width + padding); }
+    [[nodiscard]] Index cell_top(Index k) const { return top + padding + (k / columns) * (cell_height + padding); }
+    [[nodiscard]] Index caption_top() const { return top + grid_height + gap; }
+};
+
+/// The layout of `cells` with `labels`, text measured by `text_width(text, height)`. Checks the titles.
+template <class TextWidth>
+[[nodiscard]] LabelledLayout labelled_layout(const std::vector<Image>& cells, const GridParams& params,
+                                             const GridLabels& labels, TextWidth&& text_width, std::string_view who) {
+    require(!cells.empty(), who, "needs at least one cell");
+    LabelledLayout layout;
+    const Index n = static_cast<Index>(cells.size());
+    layout.columns = params.columns == 0 ? n : std::min(params.columns, n);
+    layout.rows = (n + layout.columns - 1) / layout.columns;
+    require(static_cast<Index>(labels.column_titles.size()) <= layout.columns, who, labels.column_titles.size(),
+            " column titles for ", layout.columns, " columns");
+    require(static_cast<Index>(labels.row_titles.size()) <= layout.rows, who, labels.row_titles.size(),
+            " row titles for ", layout.rows, " rows");
+    require(labels.pixel_height == 0.0f || (labels.pixel_height >= 6.0f && labels.pixel_height <= 256.0f), who,
+            "pixel_height must be 0 (automatic) or in [6, 256], got ", labels.pixel_height);
+    layout.padding = params.padding;
+    layout.cell_height = cells.front().shape.height * params.cell_scale;
+    layout.cell_width = cells.front().shape.width * params.cell_scale;
+    layout.grid_height = layout.rows * (layout.cell_height + params.padding) + params.padding;
+    layout.grid_width = layout.columns * (layout.cell_width + params.padding) + params.padding;
+    layout.text_height = labels.pixel_height > 0.0f
+                             ? labels.pixel_height
+                             : std::clamp(std::round(static_cast<float>(layout.cell_height) / 7.0f), 10.0f, 24.0f);
+    layout.line = static_cast<Index>(std::ceil(layout.text_height));
+    layout.gap = std::max<Index>(params.padding, layout.line / 4);
+    Index title_width = 0;
+    for (const auto& title : labels.row_titles) title_width = std::max(title_width, text_width(title, layout.text_height));
+    layout.top = labels.column_titles.empty() ? 0 : layout.line + layout.gap;
+    layout.left = labels.row_titles.empty() ? 0 : title_width + 2 * layout.gap;
+    const Index bottom = labels.caption.empty() ? 0 : layout.line + 2 * layout.gap;
+    const Index caption_width =
+        labels.caption.empty() ? 0 : text_width(labels.caption, layout.text_height) + 2 * layout.gap;
+    layout.canvas = {layout.top + layout.grid_height + bottom, std::max(layout.left + layout.grid_width, caption_width), 3};
+    return layout;
+}
+
 }  // namespace detail
 
 /// make_grid's grid with `labels` around it: column titles centred above their columns, row titles left
@@ -79,45 +130,22 @@ namespace detail {
                                               const std::optional<Font>& font = detail::figure_font()) {
     constexpr std::string_view who = "make_labelled_grid";
     const Image grid = make_grid(cells, params);
-    const Index n = static_cast<Index>(cells.size());
-    const Index columns = params.columns == 0 ? n : std::min(params.columns, n);
-    const Index rows = (n + columns - 1) / columns;
-    detail::require(static_cast<Index>(labels.column_titles.size()) <= columns, who, labels.column_titles.size(),
-                    " column titles for ", columns, " columns");
-    detail::require(static_cast<Index>(labels.row_titles.size()) <= rows, who, labels.row_titles.size(),
-                    " row titles for ", rows, " rows");
-    detail::require(labels.pixel_height == 0.0f || (labels.pixel_height >= 6.0f && labels.pixel_height <= 256.0f), who,
-                    "pixel_height must be 0 (automatic) or in [6, 256], got ", labels.pixel_height);
+    const auto measure = [&](std::string_view text, float height) { return font ? font->text_width(text, height) : 0; };
+    const detail::LabelledLayout layout = detail::labelled_layout(cells, params, labels, measure, who);
     if (!font) return grid;
 
-    const Index cell_height = cells.front().shape.height * params.cell_scale;
-    const Index cell_width = cells.front().shape.width * params.cell_scale;
-    const float height = labels.pixel_height > 0.0f
-                             ? labels.pixel_height
-                             : std::clamp(std::round(static_cast<float>(cell_height) / 7.0f), 10.0f, 24.0f);
-    const auto line = static_cast<Index>(std::ceil(height));
-    const Index gap = std::max<Index>(params.padding, line / 4);
-    Index title_width = 0;
-    for (const auto& title : labels.row_titles) title_width = std::max(title_width, font->text_width(title, height));
-
-    const Index top = labels.column_titles.empty() ? 0 : line + gap;
-    const Index left = labels.row_titles.empty() ? 0 : title_width + 2 * gap;
-    const Index bottom = labels.caption.empty() ? 0 : line + 2 * gap;
-    const Index caption_width = labels.caption.empty() ? 0 : font->text_width(labels.caption, height) + 2 * gap;
-    const ImageShape shape{top + grid.shape.height + bottom, std::max(left + grid.shape.width, caption_width), 3};
-    Image figure = detail::framed(grid, top, left, shape, params.background);
-    const TextStyle style = detail::text_on(params.background, height);
-
+    Image figure = detail::framed(grid, layout.top, layout.left, layout.canvas, params.background);
+    const TextStyle style = detail::text_on(params.background, layout.text_height);
     for (std::size_t j = 0; j < labels.column_titles.size(); ++j) {
-        const Index centre = left + params.padding + static_cast<Index>(j) * (cell_width + params.padding) + cell_width / 2;
-        const Index width = font->text_width(labels.column_titles[j], height);
-        font->draw(figure, labels.column_titles[j], std::max<Index>(0, centre - width / 2), gap / 2, style);
+        const Index centre = layout.cell_left(static_cast<Index>(j)) + layout.cell_width / 2;
+        const Index width = font->text_width(labels.column_titles[j], layout.text_height);
+        font->draw(figure, labels.column_titles[j], std::max<Index>(0, centre - width / 2), layout.gap / 2, style);
     }
     for (std::size_t i = 0; i < labels.row_titles.size(); ++i) {
-        const Index middle = top + params.padding + static_cast<Index>(i) * (cell_height + params.padding) + cell_height / 2;
-        font->draw(figure, labels.row_titles[i], gap, middle - line / 2, style);
+        const Index middle = layout.cell_top(static_cast<Index>(i) * layout.columns) + layout.cell_height / 2;
+        font->draw(figure, labels.row_titles[i], layout.gap, middle - layout.line / 2, style);
     }
-    if (!labels.caption.empty()) font->draw(figure, labels.caption, gap, top + grid.shape.height + gap, style);
+    if (!labels.caption.empty()) font->draw(figure, labels.caption, layout.gap, layout.caption_top(), style);
     return figure;
 }
 
