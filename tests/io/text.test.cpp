@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 using namespace smoothgrad;
 
@@ -64,6 +67,20 @@ TEST_CASE("wider text measures wider; a gray image takes the first colour value"
     font.draw(gray, "0 %", 0, 0, {.pixel_height = 12.0f, .colour = {0.25f, 1.0f, 1.0f}});
     CHECK(gray.pixels.minCoeff() >= 0.25f);
     CHECK(gray.pixels.minCoeff() < 0.5f);
+}
+
+TEST_CASE("SMOOTHGRAD_FONT chooses the font; one that cannot be read means no font, not another", "[io][text]") {
+    const Index regular = test_font().text_width("SmoothGrad", 14.0f);  // found before the variable changes
+    const char* before = std::getenv("SMOOTHGRAD_FONT");
+    const std::string saved = before != nullptr ? before : "";
+    ::setenv("SMOOTHGRAD_FONT", "/nonexistent/missing.ttf", 1);
+    CHECK_FALSE(Font::find().has_value());
+    ::setenv("SMOOTHGRAD_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 1);
+    const std::optional<Font> bold = Font::find();
+    REQUIRE(bold.has_value());
+    CHECK(bold->text_width("SmoothGrad", 14.0f) > regular);
+    if (before != nullptr) ::setenv("SMOOTHGRAD_FONT", saved.c_str(), 1);
+    else ::unsetenv("SMOOTHGRAD_FONT");
 }
 
 TEST_CASE("a font file that is missing or not a font is refused by name", "[io][text]") {
