@@ -48,8 +48,9 @@ for run in "${runs[@]}"; do
     read -r -a options <<<"${run#*|}"
     echo "== $name"
     mkdir -p "$out/$name"
+    # --no-labels: the maps stay 28 x 28 for the side-by-side page below, whose table names the classes.
     "$explain" --model "$model" --fashion-mnist-index "$images" "${options[@]}" --gallery "$out/$name" --quiet \
-        >"$out/$name/log.txt"
+        --no-labels >"$out/$name/log.txt"
     cat "$out/$name/log.txt"
 done
 
