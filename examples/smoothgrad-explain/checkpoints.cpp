@@ -2,10 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "checkpoints.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include <smoothgrad/io/safetensors.hpp>
 
@@ -59,8 +59,9 @@ void Checkpoints::load() {
         next_ += static_cast<Index>(inputs.size());
     }
     resumed_ = static_cast<Index>(entries_.size());
+    const std::set<fs::path> chain(chunks_.begin(), chunks_.end());
     for (const auto& item : fs::directory_iterator(folder_))
-        if (std::find(chunks_.begin(), chunks_.end(), item.path()) == chunks_.end()) fs::remove_all(item.path());
+        if (!chain.contains(item.path())) fs::remove_all(item.path());
 }
 
 void Checkpoints::save(const std::vector<float>& maps, const std::vector<std::size_t>& map_dims, const json& entries) {

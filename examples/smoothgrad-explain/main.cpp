@@ -242,6 +242,6 @@ int run(const Options& options) {
 int main(int argc, char** argv) {
     using namespace explain;
     if (argc >= 2 && std::string_view(argv[1]) == "merge")
-        return command_line::guarded_main(who, [&] { return run_merge(argc - 1, argv + 1); });
+        return run_merge(argc - 1, argv + 1);
     return command_line::run_program(who, usage(), argc, argv, parse_arguments, run);
 }

@@ -24,7 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view merge_usage = R"(Usage: smoothgrad-explain merge DIR [--maps FILE]
+constexpr std::string_view merge_usage = R"(Usage: smoothgrad-explain merge DIR [--maps FILE] [--summary]
 
 Checks that DIR holds every shard of one data-set run (made by smoothgrad-explain --out DIR --shard K/N):
 the same parameters and model file (by SHA-256), every input in exactly one shard, every shard file
@@ -292,12 +292,7 @@ int merge(const MergeOptions& options) {
 }  // namespace
 
 int run_merge(int argc, char** argv) {
-    const MergeOptions options = parse_merge_arguments(argc, argv);
-    if (options.help) {
-        std::cout << merge_usage;
-        return 0;
-    }
-    return merge(options);
+    return command_line::run_program(who, merge_usage, argc, argv, parse_merge_arguments, merge);
 }
 
 }  // namespace explain

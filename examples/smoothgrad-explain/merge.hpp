@@ -6,7 +6,8 @@
 
 namespace explain {
 
-/// `merge DIR [--maps FILE] [--summary]` (argv[0] is "merge"); returns the exit code.
+/// `merge DIR [--maps FILE] [--summary]` (argv[0] is "merge"): a whole program, errors turned into one
+/// line and an exit code as command_line::run_program does.
 [[nodiscard]] int run_merge(int argc, char** argv);
 
 }  // namespace explain

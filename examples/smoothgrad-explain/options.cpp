@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view usage_text = R"(Usage: smoothgrad-explain --model FILE INPUTS [OPTIONS]
        smoothgrad-explain --model FILE INPUTS --out DIR [--shard K/N|auto] [OPTIONS]   (a data set)
-       smoothgrad-explain merge DIR [--maps FILE]                                      (its shards)
+       smoothgrad-explain merge DIR [--maps FILE] [--summary]                          (its shards)
 
 Explains what a network's class score is sensitive to, with SmoothGrad (Smilkov et al. 2017) around a
 gradient method, and writes the maps.

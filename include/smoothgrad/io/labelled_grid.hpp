@@ -67,44 +67,36 @@ namespace detail {
     return {.pixel_height = pixel_height, .colour = {ink, ink, ink}};
 }
 
-/// Where a labelled grid puts its parts; make_labelled_grid draws it in pixels, write_svg_grid as SVG.
+/// Where a labelled grid puts its parts: make_grid's grid moved right of the row titles and below the
+/// column titles. make_labelled_grid draws it in pixels, write_svg_grid as SVG.
 struct LabelledLayout {
-    Index columns = 1, rows = 1;
-    Index cell_height = 0, cell_width = 0, padding = 0;  ///< a cell's size on the canvas, scaled
+    GridGeometry grid;
+    Index padding = 0;
     float text_height = 0.0f;
-    Index line = 0, gap = 0;       ///< a line of text's height, and the space around text
-    Index top = 0, left = 0;       ///< where the grid starts: below the column titles, right of the row titles
-    Index grid_height = 0, grid_width = 0;
+    Index line = 0, gap = 0;  ///< a line of text's height, and the space around text
+    Index top = 0, left = 0;  ///< where the grid starts
     ImageShape canvas{};
 
-    [[nodiscard]] Index cell_left(Index k) const { return left + padding + (k % columns) * (cell_width + padding); }
-    [[nodiscard]] Index cell_top(Index k) const { return top + padding + (k / columns) * (cell_height + padding); }
-    [[nodiscard]] Index caption_top() const { return top + grid_height + gap; }
+    [[nodiscard]] Index cell_left(Index k) const { return left + grid.cell_left(k, padding); }
+    [[nodiscard]] Index cell_top(Index k) const { return top + grid.cell_top(k, padding); }
+    [[nodiscard]] Index caption_top() const { return top + grid.shape.height + gap; }
 };
 
-/// The layout of `cells` with `labels`, text measured by `text_width(text, height)`. Checks the titles.
+/// The layout of `cells` with `labels`, text measured by `text_width(text, height)`: make_grid's checks,
+/// and the titles'.
 template <class TextWidth>
 [[nodiscard]] LabelledLayout labelled_layout(const std::vector<Image>& cells, const GridParams& params,
                                              const GridLabels& labels, TextWidth&& text_width, std::string_view who) {
-    require(!cells.empty(), who, "needs at least one cell");
-    LabelledLayout layout;
-    const Index n = static_cast<Index>(cells.size());
-    layout.columns = params.columns == 0 ? n : std::min(params.columns, n);
-    layout.rows = (n + layout.columns - 1) / layout.columns;
-    require(static_cast<Index>(labels.column_titles.size()) <= layout.columns, who, labels.column_titles.size(),
-            " column titles for ", layout.columns, " columns");
-    require(static_cast<Index>(labels.row_titles.size()) <= layout.rows, who, labels.row_titles.size(),
-            " row titles for ", layout.rows, " rows");
+    LabelledLayout layout{.grid = grid_geometry(cells, params, who), .padding = params.padding};
+    require(static_cast<Index>(labels.column_titles.size()) <= layout.grid.columns, who, labels.column_titles.size(),
+            " column titles for ", layout.grid.columns, " columns");
+    require(static_cast<Index>(labels.row_titles.size()) <= layout.grid.rows, who, labels.row_titles.size(),
+            " row titles for ", layout.grid.rows, " rows");
     require(labels.pixel_height == 0.0f || (labels.pixel_height >= 6.0f && labels.pixel_height <= 256.0f), who,
             "pixel_height must be 0 (automatic) or in [6, 256], got ", labels.pixel_height);
-    layout.padding = params.padding;
-    layout.cell_height = cells.front().shape.height * params.cell_scale;
-    layout.cell_width = cells.front().shape.width * params.cell_scale;
-    layout.grid_height = layout.rows * (layout.cell_height + params.padding) + params.padding;
-    layout.grid_width = layout.columns * (layout.cell_width + params.padding) + params.padding;
     layout.text_height = labels.pixel_height > 0.0f
                              ? labels.pixel_height
-                             : std::clamp(std::round(static_cast<float>(layout.cell_height) / 7.0f), 10.0f, 24.0f);
+                             : std::clamp(std::round(static_cast<float>(layout.grid.cell_height) / 7.0f), 10.0f, 24.0f);
     layout.line = static_cast<Index>(std::ceil(layout.text_height));
     layout.gap = std::max<Index>(params.padding, layout.line / 4);
     Index title_width = 0;
@@ -114,7 +106,8 @@ template <class TextWidth>
     const Index bottom = labels.caption.empty() ? 0 : layout.line + 2 * layout.gap;
     const Index caption_width =
         labels.caption.empty() ? 0 : text_width(labels.caption, layout.text_height) + 2 * layout.gap;
-    layout.canvas = {layout.top + layout.grid_height + bottom, std::max(layout.left + layout.grid_width, caption_width), 3};
+    layout.canvas = {layout.top + layout.grid.shape.height + bottom,
+                     std::max(layout.left + layout.grid.shape.width, caption_width), 3};
     return layout;
 }
 
@@ -137,12 +130,12 @@ template <class TextWidth>
     Image figure = detail::framed(grid, layout.top, layout.left, layout.canvas, params.background);
     const TextStyle style = detail::text_on(params.background, layout.text_height);
     for (std::size_t j = 0; j < labels.column_titles.size(); ++j) {
-        const Index centre = layout.cell_left(static_cast<Index>(j)) + layout.cell_width / 2;
+        const Index centre = layout.cell_left(static_cast<Index>(j)) + layout.grid.cell_width / 2;
         const Index width = font->text_width(labels.column_titles[j], layout.text_height);
         font->draw(figure, labels.column_titles[j], std::max<Index>(0, centre - width / 2), layout.gap / 2, style);
     }
     for (std::size_t i = 0; i < labels.row_titles.size(); ++i) {
-        const Index middle = layout.cell_top(static_cast<Index>(i) * layout.columns) + layout.cell_height / 2;
+        const Index middle = layout.cell_top(static_cast<Index>(i) * layout.grid.columns) + layout.grid.cell_height / 2;
         font->draw(figure, labels.row_titles[i], layout.gap, middle - layout.line / 2, style);
     }
     if (!labels.caption.empty()) font->draw(figure, labels.caption, layout.gap, layout.caption_top(), style);

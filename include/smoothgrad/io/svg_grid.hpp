@@ -51,7 +51,6 @@ namespace detail {
                                           const GridLabels& labels,
                                           const std::optional<Font>& font = detail::figure_font()) {
     constexpr std::string_view who = "svg_grid";
-    (void)make_grid(cells, params);  // the same checks of the cells and the layout
     const auto measure = [&](std::string_view text, float height) {
         return font ? font->text_width(text, height)
                     : static_cast<Index>(std::ceil(0.6f * height * static_cast<float>(detail::utf8_code_points(text).size())));
@@ -70,12 +69,12 @@ namespace detail {
     // SVG places text by its baseline; the font's ascent is about 0.76 em for DejaVu Sans.
     const double ascent = 0.76 * static_cast<double>(layout.text_height);
     for (std::size_t j = 0; j < labels.column_titles.size(); ++j)
-        svg << "<text x=\"" << layout.cell_left(static_cast<Index>(j)) + layout.cell_width / 2 << "\" y=\""
+        svg << "<text x=\"" << layout.cell_left(static_cast<Index>(j)) + layout.grid.cell_width / 2 << "\" y=\""
             << static_cast<double>(layout.gap / 2) + ascent << "\" text-anchor=\"middle\">"
             << detail::xml_escaped(labels.column_titles[j]) << "</text>\n";
     for (std::size_t i = 0; i < labels.row_titles.size(); ++i)
         svg << "<text x=\"" << layout.gap << "\" y=\""
-            << static_cast<double>(layout.cell_top(static_cast<Index>(i) * layout.columns) + layout.cell_height / 2 -
+            << static_cast<double>(layout.cell_top(static_cast<Index>(i) * layout.grid.columns) + layout.grid.cell_height / 2 -
                                    layout.line / 2) + ascent
             << "\">" << detail::xml_escaped(labels.row_titles[i]) << "</text>\n";
     if (!labels.caption.empty())
@@ -85,8 +84,8 @@ namespace detail {
     for (std::size_t k = 0; k < cells.size(); ++k) {
         const std::string uri = "data:image/png;base64," + detail::base64(encode_png(cells[k]));
         svg << "<image x=\"" << layout.cell_left(static_cast<Index>(k)) << "\" y=\""
-            << layout.cell_top(static_cast<Index>(k)) << "\" width=\"" << layout.cell_width << "\" height=\""
-            << layout.cell_height << "\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"" << uri
+            << layout.cell_top(static_cast<Index>(k)) << "\" width=\"" << layout.grid.cell_width << "\" height=\""
+            << layout.grid.cell_height << "\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"" << uri
             << "\" xlink:href=\"" << uri << "\"/>\n";
     }
     svg << "</svg>\n";

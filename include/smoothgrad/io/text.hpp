@@ -93,16 +93,8 @@ public:
 
     /// The width in pixels of `text` (UTF-8) in one line at `pixel_height`.
     [[nodiscard]] Index text_width(std::string_view text, float pixel_height) const {
-        const float scale = stbtt_ScaleForPixelHeight(&info_, pixel_height);
-        const std::vector<int> points = detail::utf8_code_points(text);
-        float width = 0.0f;
-        for (std::size_t i = 0; i < points.size(); ++i) {
-            int advance = 0, bearing = 0;
-            stbtt_GetCodepointHMetrics(&info_, points[i], &advance, &bearing);
-            width += static_cast<float>(advance) * scale;
-            if (i + 1 < points.size())
-                width += static_cast<float>(stbtt_GetCodepointKernAdvance(&info_, points[i], points[i + 1])) * scale;
-        }
+        const float width = for_each_glyph(text, stbtt_ScaleForPixelHeight(&info_, pixel_height), 0.0f,
+                                           [](int, float) {});
         return static_cast<Index>(std::ceil(width));
     }
 
@@ -119,28 +111,35 @@ public:
         int ascent = 0, descent = 0, gap = 0;
         stbtt_GetFontVMetrics(&info_, &ascent, &descent, &gap);
         const Index baseline = top + static_cast<Index>(std::lround(static_cast<float>(ascent) * scale));
-        const std::vector<int> points = detail::utf8_code_points(text);
-        float pen = static_cast<float>(left);
         std::vector<unsigned char> coverage;
-        for (std::size_t i = 0; i < points.size(); ++i) {
+        for_each_glyph(text, scale, static_cast<float>(left), [&](int point, float pen) {
             int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-            stbtt_GetCodepointBitmapBox(&info_, points[i], scale, scale, &x0, &y0, &x1, &y1);
+            stbtt_GetCodepointBitmapBox(&info_, point, scale, scale, &x0, &y0, &x1, &y1);
             const int width = x1 - x0, height = y1 - y0;
-            if (width > 0 && height > 0) {
-                coverage.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
-                stbtt_MakeCodepointBitmap(&info_, coverage.data(), width, height, width, scale, scale, points[i]);
-                const Index origin_x = static_cast<Index>(std::lround(pen)) + x0, origin_y = baseline + y0;
-                blend(image, coverage, width, height, origin_x, origin_y, style.colour);
-            }
+            if (width <= 0 || height <= 0) return;  // a space
+            coverage.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
+            stbtt_MakeCodepointBitmap(&info_, coverage.data(), width, height, width, scale, scale, point);
+            blend(image, coverage, width, height, static_cast<Index>(std::lround(pen)) + x0, baseline + y0, style.colour);
+        });
+    }
+
+private:
+    /// Calls glyph(code point, pen position) for each character of `text` from `pen`, advancing by the
+    /// font's advance widths and kerning at `scale`; returns where the pen ends.
+    template <class Glyph>
+    float for_each_glyph(std::string_view text, float scale, float pen, Glyph&& glyph) const {
+        const std::vector<int> points = detail::utf8_code_points(text);
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            glyph(points[i], pen);
             int advance = 0, bearing = 0;
             stbtt_GetCodepointHMetrics(&info_, points[i], &advance, &bearing);
             pen += static_cast<float>(advance) * scale;
             if (i + 1 < points.size())
                 pen += static_cast<float>(stbtt_GetCodepointKernAdvance(&info_, points[i], points[i + 1])) * scale;
         }
+        return pen;
     }
 
-private:
     static void blend(Image& image, const std::vector<unsigned char>& coverage, int width, int height, Index origin_x,
                       Index origin_y, const std::array<float, 3>& colour) {
         for (int y = 0; y < height; ++y) {

@@ -31,7 +31,7 @@ namespace smoothgrad {
     Image bar{Vector(length * thickness * 3), ImageShape{thickness, length, 3}};
     for (Index x = 0; x < length; ++x) {
         const float t = static_cast<float>(x) / static_cast<float>(length - 1);
-        const detail::Rgb rgb = detail::colour(map, x + 1 == length ? high : low + (high - low) * t);
+        const detail::Rgb rgb = detail::colour(map, low + (high - low) * t);  // t = 1 exactly at the last column
         for (Index y = 0; y < thickness; ++y)
             for (Index c = 0; c < 3; ++c) bar.pixels[bar.shape.offset(y, x, c)] = rgb[static_cast<std::size_t>(c)];
     }

@@ -31,16 +31,21 @@ struct GridParams {
     Index cell_scale = 1;
 };
 
-/// One RGB image of `cells` laid out row by row, left to right.
-///
-/// Every cell has the same height h and width w and 1 (gray, broadcast to RGB) or 3 channels. With
-/// c columns, r = ceil(n / c) rows, padding p and scale s, the grid is r * (h * s + p) + p pixels high
-/// and c * (w * s + p) + p wide (c is min(columns, n)); cell k's top-left pixel is at
-/// (p + (k / c) * (h * s + p), p + (k % c) * (w * s + p)). Unused cells of the last row are background.
-///
-///     Image figure = make_grid({input_rgb, vanilla_rgb, smooth_rgb}, {.columns = 3, .cell_scale = 4});
-[[nodiscard]] inline Image make_grid(const std::vector<Image>& cells, const GridParams& params = {}) {
-    constexpr std::string_view who = "make_grid";
+namespace detail {
+
+/// Where make_grid puts its cells, after its checks; shared with the labelled and SVG grids.
+struct GridGeometry {
+    Index columns = 1, rows = 1;
+    Index cell_height = 0, cell_width = 0;  ///< a cell's size in the grid, scaled
+    ImageShape shape{};                     ///< the grid's, RGB
+
+    [[nodiscard]] Index cell_top(Index k, Index padding) const { return padding + (k / columns) * (cell_height + padding); }
+    [[nodiscard]] Index cell_left(Index k, Index padding) const { return padding + (k % columns) * (cell_width + padding); }
+};
+
+/// make_grid's checks of `cells` and `params` (errors reported as `who`'s) and the layout they give.
+[[nodiscard]] inline GridGeometry grid_geometry(const std::vector<Image>& cells, const GridParams& params,
+                                                std::string_view who) {
     detail::require(!cells.empty(), who, "cells must not be empty");
     detail::require(params.columns >= 0, who, "columns must be >= 0, got ", params.columns);
     detail::require(params.padding >= 0, who, "padding must be >= 0, got ", params.padding);
@@ -69,13 +74,29 @@ struct GridParams {
                            add(multiply(columns, add(cell_width, params.padding)), params.padding), 3};
     detail::require<shape_error>(shape.size() <= max_grid_values, who, "the grid would be ", shape, ", more than ",
                                  max_grid_values, " values");
+    return {columns, rows, cell_height, cell_width, shape};
+}
+
+}  // namespace detail
+
+/// One RGB image of `cells` laid out row by row, left to right.
+///
+/// Every cell has the same height h and width w and 1 (gray, broadcast to RGB) or 3 channels. With
+/// c columns, r = ceil(n / c) rows, padding p and scale s, the grid is r * (h * s + p) + p pixels high
+/// and c * (w * s + p) + p wide (c is min(columns, n)); cell k's top-left pixel is at
+/// (p + (k / c) * (h * s + p), p + (k % c) * (w * s + p)). Unused cells of the last row are background.
+///
+///     Image figure = make_grid({input_rgb, vanilla_rgb, smooth_rgb}, {.columns = 3, .cell_scale = 4});
+[[nodiscard]] inline Image make_grid(const std::vector<Image>& cells, const GridParams& params = {}) {
+    const detail::GridGeometry geometry = detail::grid_geometry(cells, params, "make_grid");
+    const ImageShape& shape = geometry.shape;
     Image grid{Vector::Constant(shape.size(), params.background), shape};
-    for (Index k = 0; k < count; ++k) {
+    for (Index k = 0; k < static_cast<Index>(cells.size()); ++k) {
         const Image& cell = cells[static_cast<std::size_t>(k)];
-        const Index top = params.padding + (k / columns) * (cell_height + params.padding);
-        const Index left = params.padding + (k % columns) * (cell_width + params.padding);
-        for (Index y = 0; y < cell_height; ++y) {
-            for (Index x = 0; x < cell_width; ++x) {
+        const Index top = geometry.cell_top(k, params.padding);
+        const Index left = geometry.cell_left(k, params.padding);
+        for (Index y = 0; y < geometry.cell_height; ++y) {
+            for (Index x = 0; x < geometry.cell_width; ++x) {
                 const Index source = cell.shape.offset(y / params.cell_scale, x / params.cell_scale);
                 for (Index c = 0; c < 3; ++c)
                     grid.pixels[shape.offset(top + y, left + x, c)] =
