@@ -8,9 +8,15 @@
 //     train_fashion_mnist --architecture tf-tutorial --out tf_tutorial_cnn.safetensors   # the paper's MNIST CNN
 //
 // --train-noise adds N(0, sigma^2) to every training input (pixels in [0, 1]), as in the SmoothGrad paper's
-// Sec. 3.5 on training with noise. Run with --help for every option.
+// Sec. 3.5 on training with noise. --penalty adds lambda * P(dS_y/dx) to the loss, the penalties the paper's
+// Sec. 4 proposes (see include/smoothgrad/nn/gradient_penalty.hpp); the models of RESULTS.md's claims 7-9:
+//
+//     train_fashion_mnist --out norm_penalty.safetensors --epochs 10 --seed 1 --penalty squared-norm --penalty-weight 0.001
+//
+// Run with --help for every option.
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -40,6 +46,11 @@ Trains a CNN on the Fashion-MNIST training set with Adam and reports its test ac
   --batch-size B                    (default 64)
   --learning-rate F                 Adam's step size (default 1e-3)
   --train-noise S                   stddev of Gaussian noise on training pixels in [0, 1] (default 0)
+  --penalty none|squared-norm|neighbour-differences
+                                    a penalty on the true class's input gradient g = dS_y/dx added to the
+                                    loss: ||g||^2, or the sum over 4-neighbouring pixel pairs of
+                                    (g_p - g_q)^2 (default none)
+  --penalty-weight L                its weight lambda (default 0.01)
   --seed S                          initialization, shuffling and noise (default 1)
   --limit N                         use only the first N training images (default all)
   --data-dir DIR                    (default /usr/share/datasets/fashion-mnist)
@@ -64,11 +75,31 @@ struct Options {
     Index batch_size = 64;
     double learning_rate = 1e-3;
     double train_noise = 0.0;
+    nn::GradientPenalty penalty{.weight = 0.01};
     std::uint64_t seed = 1;
     std::size_t limit = 0;
     std::filesystem::path data_dir = default_fashion_mnist_dir();
     bool help = false;
 };
+
+constexpr std::array<std::pair<std::string_view, nn::InputGradientPenalty>, 3> penalties{{
+    {"none", nn::InputGradientPenalty::none},
+    {"squared-norm", nn::InputGradientPenalty::squared_norm},
+    {"neighbour-differences", nn::InputGradientPenalty::neighbour_differences},
+}};
+
+nn::InputGradientPenalty parse_penalty(std::string_view name) {
+    for (const auto& [key, kind] : penalties)
+        if (key == name) return kind;
+    throw argument_error(
+        detail::message(who, "--penalty must be none, squared-norm or neighbour-differences, got '", name, "'"));
+}
+
+std::string_view penalty_name(nn::InputGradientPenalty kind) {
+    for (const auto& [key, value] : penalties)
+        if (value == kind) return key;
+    return "none";
+}
 
 Options parse_arguments(int argc, char** argv) {
     Options options;
@@ -86,6 +117,9 @@ Options parse_arguments(int argc, char** argv) {
         else if (flag == "--batch-size") options.batch_size = command_line::parse_number<Index>(who, flag, value());
         else if (flag == "--learning-rate") options.learning_rate = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--train-noise") options.train_noise = command_line::parse_number<double>(who, flag, value());
+        else if (flag == "--penalty") options.penalty.kind = parse_penalty(value());
+        else if (flag == "--penalty-weight")
+            options.penalty.weight = command_line::parse_number<double>(who, flag, value());
         else if (flag == "--seed") options.seed = command_line::parse_number<std::uint64_t>(who, flag, value());
         else if (flag == "--limit") options.limit = command_line::parse_number<std::size_t>(who, flag, value());
         else if (flag == "--data-dir") options.data_dir = value();
@@ -95,6 +129,8 @@ Options parse_arguments(int argc, char** argv) {
         detail::require(!options.out.empty(), who, "--out is required (see --help)");
         detail::require(options.epochs >= 1, who, "--epochs must be >= 1, got ", options.epochs);
         detail::require(options.train_noise >= 0.0, who, "--train-noise must be >= 0, got ", options.train_noise);
+        detail::require(options.penalty.weight > 0.0 && std::isfinite(options.penalty.weight), who,
+                        "--penalty-weight must be > 0, got ", options.penalty.weight);
     }
     return options;
 }
@@ -107,18 +143,22 @@ int run(const Options& options) {
               << test.images.cols() << "\n";
     nn::Adam adam({.learning_rate = options.learning_rate});
     double seconds = 0.0;
+    const bool penalized = options.penalty.active();
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
         const auto start = std::chrono::steady_clock::now();
+        double penalty_mean = 0.0;
         const double loss = nn::train_epoch(net, train.images, train.labels,
                                             {.batch_size = options.batch_size,
                                              .seed = options.seed,
                                              .epoch = static_cast<std::uint64_t>(epoch),
-                                             .input_noise_stddev = options.train_noise},
-                                            adam);
+                                             .input_noise_stddev = options.train_noise,
+                                             .penalty = options.penalty},
+                                            adam, &penalty_mean);
         const double epoch_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         seconds += epoch_seconds;
-        std::printf("epoch %d: loss %.4f, %.1f s, test accuracy %.4f\n", epoch + 1, loss, epoch_seconds,
-                    nn::accuracy(net, test.images, test.labels));
+        std::printf("epoch %d: loss %.4f", epoch + 1, loss);
+        if (penalized) std::printf(" (mean penalty %.4g)", penalty_mean);
+        std::printf(", %.1f s, test accuracy %.4f\n", epoch_seconds, nn::accuracy(net, test.images, test.labels));
         std::fflush(stdout);
     }
     const double accuracy = nn::accuracy(net, test.images, test.labels);
@@ -131,6 +171,9 @@ int run(const Options& options) {
         {"training", "Adam lr " + std::to_string(options.learning_rate) + ", batch " + std::to_string(options.batch_size) +
                          ", epochs " + std::to_string(options.epochs) + ", seed " + std::to_string(options.seed) +
                          ", input noise stddev " + std::to_string(options.train_noise) +
+                         (penalized ? ", penalty " + std::string(penalty_name(options.penalty.kind)) + " weight " +
+                                          std::to_string(options.penalty.weight)
+                                    : std::string()) +
                          (options.limit ? ", first " + std::to_string(options.limit) + " images" : "")},
     };
     if (options.out.has_parent_path()) std::filesystem::create_directories(options.out.parent_path());

@@ -14,6 +14,7 @@
 #include "smoothgrad/core/error.hpp"
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/gradient_penalty.hpp"
 #include "smoothgrad/nn/loss.hpp"
 #include "smoothgrad/nn/optimizers.hpp"
 #include "smoothgrad/nn/sequential.hpp"
@@ -27,6 +28,9 @@ struct TrainParams {
     std::uint64_t epoch = 0;          ///< the epoch's number: each epoch gets its own shuffle and noise
     double input_noise_stddev = 0.0;  ///< Gaussian noise added to training inputs (SmoothGrad paper, Sec. 3.5)
     bool shuffle = true;              ///< visit the samples in shuffled_indices order, else in order
+    /// A penalty on the true class's input gradient added to the loss (none by default; see
+    /// gradient_penalty.hpp). It costs about three times the work of a plain step.
+    GradientPenalty penalty{};
 };
 
 /// The permutation of 0..n-1 used by epoch `epoch`: Fisher-Yates from the last position down, swapping
@@ -68,20 +72,23 @@ inline void check_data(const Sequential& network, const Matrix& images, std::spa
 
 /// One pass over `images` (one sample per column) in mini-batches: forward, softmax cross-entropy
 /// against `labels`, training backward, `optimizer.step`. With `input_noise_stddev` > 0 the k-th
-/// sample of the epoch gets noise from NoiseStream(seed, epoch * N + k). Returns the mean loss over the
-/// samples (each batch's mean loss weighted by its size), measured before each step.
+/// sample of the epoch gets noise from NoiseStream(seed, epoch * N + k). With an active `penalty`, each
+/// batch's loss is its mean cross-entropy plus penalty.weight * its mean P(dS_y/dx) (at the noisy inputs
+/// where there is noise). Returns the mean loss over the samples (each batch's mean loss weighted by its
+/// size), measured before each step; `penalty_mean`, if given, receives the mean P alone.
 ///
 ///     nn::Adam adam;
 ///     for (std::uint64_t e = 0; e < 5; ++e)
 ///         nn::train_epoch(net, images, labels, {.batch_size = 64, .seed = 1, .epoch = e}, adam);
 template <Optimizer O>
 double train_epoch(Sequential& network, const Matrix& images, std::span<const int> labels, const TrainParams& params,
-                   O& optimizer) {
+                   O& optimizer, double* penalty_mean = nullptr) {
     constexpr std::string_view who = "train_epoch";
     training_detail::check_data(network, images, labels, who);
     smoothgrad::detail::require(params.batch_size > 0, who, "batch_size must be > 0, got ", params.batch_size);
     smoothgrad::detail::require(params.input_noise_stddev >= 0, who, "input_noise_stddev must be >= 0, got ",
                                 params.input_noise_stddev);
+    penalty_detail::check(params.penalty, who);
     const Index n = images.cols();
     std::vector<Index> order;
     if (params.shuffle) {
@@ -103,6 +110,13 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         if (workspace.parameter_gradients.empty()) workspace.parameter_gradients = network.zero_gradients();
     }
     const auto workspace_of = [&](Index part) -> Workspace& { return leases[static_cast<std::size_t>(part)].get(); };
+    // With a penalty, each part also has the penalty's buffers and weight gradients, and its P summed.
+    const bool penalized = params.penalty.active();
+    std::vector<PenaltyScratch> penalty_scratch(penalized ? static_cast<std::size_t>(max_parts) : 0);
+    std::vector<ParameterGradients> penalty_part_gradients(penalty_scratch.size());
+    for (auto& g : penalty_part_gradients) g = network.zero_gradients();
+    std::vector<double> penalty_sums(penalty_scratch.size());
+    double penalty_total = 0.0;
     ParameterGradients& gradients = workspace_of(0).parameter_gradients;
     Matrix batch;
     Matrix scores;
@@ -144,9 +158,24 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         });
         total += softmax_cross_entropy(scores, batch_labels, score_gradient) * static_cast<double>(count);
         for_parts([&](Index part, Index first, Index columns) {
-            network.backward_parameters(score_gradient.middleCols(first, columns),
-                                        workspace_of(part), workspace_of(part).parameter_gradients);
+            Workspace& workspace = workspace_of(part);
+            network.backward_parameters(score_gradient.middleCols(first, columns), workspace,
+                                        workspace.parameter_gradients);
+            if (!penalized) return;
+            const auto p = static_cast<std::size_t>(part);
+            ParameterGradients& extra = penalty_part_gradients[p];
+            penalty_sums[p] = penalty_gradients(
+                network, batch.middleCols(first, columns),
+                std::span<const int>(batch_labels).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(columns)),
+                params.penalty, params.penalty.weight / static_cast<double>(count), workspace, penalty_scratch[p], extra);
+            for (std::size_t k = 0; k < extra.size(); ++k) workspace.parameter_gradients[k] += extra[k];
         });
+        if (penalized) {
+            double batch_penalty = 0.0;
+            for (Index part = 0; part < parts; ++part) batch_penalty += penalty_sums[static_cast<std::size_t>(part)];
+            penalty_total += batch_penalty;
+            total += params.penalty.weight * batch_penalty;
+        }
         // Every element sums its parts in part order, whichever thread takes its slice.
         const std::vector<NamedParameter> parameters = network.parameters();
         const auto sum_parts = [&](std::size_t k, Index begin, Index length) {
@@ -157,15 +186,16 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
         if (parts > 1) optimizer_detail::for_each_slice(parameters, network.threads(), sum_parts);
         optimizer.step(parameters, gradients);
     }
+    if (penalty_mean != nullptr) *penalty_mean = penalty_total / static_cast<double>(n);
     return total / static_cast<double>(n);
 }
 
 /// train_epoch with labels in an Eigen vector.
 template <Optimizer O>
 double train_epoch(Sequential& network, const Matrix& images, const Eigen::VectorXi& labels, const TrainParams& params,
-                   O& optimizer) {
+                   O& optimizer, double* penalty_mean = nullptr) {
     return train_epoch(network, images, std::span<const int>(labels.data(), static_cast<std::size_t>(labels.size())),
-                       params, optimizer);
+                       params, optimizer, penalty_mean);
 }
 
 /// The index of the largest score of each column (the first one on ties).

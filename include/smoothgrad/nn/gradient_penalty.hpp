@@ -1,0 +1,179 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+/// @file
+/// Penalties on the input gradient g = dS_y/dx of the true class's score, added to the training loss as
+/// lambda * mean over the batch of P(g), the two that Smilkov et al. propose in Sec. 4:
+///   - squared_norm: P = ||g||^2 (double backpropagation, Drucker & LeCun 1992);
+///   - neighbour_differences: P = sum over pairs of 4-neighbouring pixels p, q of one channel of
+///     (g_p - g_q)^2, a penalty on maps that change sharply from pixel to pixel.
+/// Both are quadratic forms g^T A g (A = I, or the grid's graph Laplacian), so their weight gradient is
+/// 2 (dg/dtheta)^T A g = 2 d/dh grad_theta S_y(x + h A g) at h = 0: a Hessian-vector product, taken here as
+/// the central difference of two weight gradients, (grad_theta S_y(x + h u) - grad_theta S_y(x - h u)) / 2h
+/// with u = A g. For a network of ReLUs and max pooling, grad_theta S_y is affine in x wherever no unit
+/// changes state, so the difference is exact (up to float rounding) unless a ReLU or a pooling winner flips
+/// between x - h u and x + h u; `step` keeps h u small for that reason.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "smoothgrad/core/error.hpp"
+#include "smoothgrad/core/types.hpp"
+#include "smoothgrad/nn/parameter.hpp"
+#include "smoothgrad/nn/sequential.hpp"
+
+namespace smoothgrad::nn {
+
+/// Which function of the input gradient a GradientPenalty charges for.
+enum class InputGradientPenalty : std::uint8_t {
+    none,                   ///< no penalty
+    squared_norm,           ///< ||g||^2
+    neighbour_differences,  ///< sum over 4-neighbouring pixel pairs of one channel of (g_p - g_q)^2
+};
+
+/// A penalty lambda * P(dS_y/dx) added to the training loss (see the file comment).
+struct GradientPenalty {
+    InputGradientPenalty kind = InputGradientPenalty::none;
+    double weight = 0.0;  ///< lambda, >= 0
+    /// The finite difference's step, as the largest change of one input value: h = step / max_i |u_i|.
+    /// Small enough that few units change state within it, large enough that float rounding stays
+    /// below about 1e-3 of the result on inputs in [0, 1] (see tests/nn/gradient_penalty.test.cpp).
+    double step = 1e-3;
+
+    [[nodiscard]] bool active() const noexcept { return kind != InputGradientPenalty::none && weight > 0.0; }
+};
+
+namespace penalty_detail {
+
+inline void check(const GradientPenalty& penalty, std::string_view who) {
+    smoothgrad::detail::require(penalty.weight >= 0.0 && std::isfinite(penalty.weight), who,
+                                "penalty weight must be finite and >= 0, got ", penalty.weight);
+    smoothgrad::detail::require(penalty.step > 0.0 && std::isfinite(penalty.step), who,
+                                "penalty step must be finite and > 0, got ", penalty.step);
+}
+
+/// Calls visit(p, q) for every pair of 4-neighbouring positions of one channel of an HWC image.
+template <class Visit>
+void for_each_neighbour_pair(const ImageShape& shape, const Visit& visit) {
+    for (Index y = 0; y < shape.height; ++y) {
+        for (Index x = 0; x < shape.width; ++x) {
+            for (Index c = 0; c < shape.channels; ++c) {
+                const Index p = shape.offset(y, x, c);
+                if (x + 1 < shape.width) visit(p, shape.offset(y, x + 1, c));
+                if (y + 1 < shape.height) visit(p, shape.offset(y + 1, x, c));
+            }
+        }
+    }
+}
+
+}  // namespace penalty_detail
+
+/// P(g) for the input gradient `g` of one image of `shape` (HWC), in double.
+[[nodiscard]] inline double penalty_value(const Eigen::Ref<const Vector>& g, const ImageShape& shape,
+                                          InputGradientPenalty kind) {
+    smoothgrad::detail::require<shape_error>(g.size() == shape.size(), "penalty_value", "gradient has ", g.size(),
+                                             " values, the image ", shape.size());
+    double total = 0.0;
+    switch (kind) {
+    case InputGradientPenalty::none: break;
+    case InputGradientPenalty::squared_norm:
+        for (Index i = 0; i < g.size(); ++i) total += static_cast<double>(g[i]) * g[i];
+        break;
+    case InputGradientPenalty::neighbour_differences:
+        penalty_detail::for_each_neighbour_pair(shape, [&](Index p, Index q) {
+            const double d = static_cast<double>(g[p]) - g[q];
+            total += d * d;
+        });
+        break;
+    }
+    return total;
+}
+
+/// u = A g, half the gradient of P = g^T A g with respect to g: the direction along which the penalty's
+/// weight gradient is a derivative of grad_theta S_y.
+inline void penalty_direction(const Eigen::Ref<const Vector>& g, const ImageShape& shape, InputGradientPenalty kind,
+                              Eigen::Ref<Vector> u) {
+    smoothgrad::detail::require<shape_error>(g.size() == shape.size() && u.size() == g.size(), "penalty_direction",
+                                             "gradient has ", g.size(), " values and the direction ", u.size(),
+                                             ", the image ", shape.size());
+    switch (kind) {
+    case InputGradientPenalty::none: u.setZero(); break;
+    case InputGradientPenalty::squared_norm: u = g; break;
+    case InputGradientPenalty::neighbour_differences:
+        u.setZero();
+        penalty_detail::for_each_neighbour_pair(shape, [&](Index p, Index q) {
+            const float d = g[p] - g[q];
+            u[p] += d;
+            u[q] -= d;
+        });
+        break;
+    }
+}
+
+/// Buffers of penalty_gradients, kept between calls by train_epoch.
+struct PenaltyScratch {
+    Matrix unit_scores;   ///< one-hot columns: the score S_y whose gradients are taken
+    Matrix input_gradients;
+    Matrix shifted;       ///< [x + h u, x - h u]
+    Matrix shifted_scores;
+    Vector direction;
+};
+
+/// Writes into `gradients` (shaped like network.zero_gradients()) the weight gradient of
+/// scale * sum_j P(dS_{labels[j]}/dx at batch column j), and returns sum_j P. `workspace` is used for
+/// three passes (forward at the batch, the input gradient, then forward and backward at the shifted
+/// batch) and holds the shifted batch's pass afterwards. train_epoch calls it with scale =
+/// lambda / batch size, which makes it the gradient of lambda * mean_j P.
+inline double penalty_gradients(const Sequential& network, const Eigen::Ref<const Matrix>& batch,
+                                std::span<const int> labels, const GradientPenalty& penalty, double scale,
+                                Workspace& workspace, PenaltyScratch& scratch, ParameterGradients& gradients) {
+    constexpr std::string_view who = "penalty_gradients";
+    penalty_detail::check(penalty, who);
+    smoothgrad::detail::require<shape_error>(batch.rows() == network.input_size(), who, "batch has ", batch.rows(),
+                                             " rows, the network expects ", network.input_size());
+    smoothgrad::detail::require<shape_error>(static_cast<Index>(labels.size()) == batch.cols(), who, "got ",
+                                             labels.size(), " labels for ", batch.cols(), " columns");
+    const Index columns = batch.cols();
+    scratch.unit_scores.setZero(network.num_classes(), columns);
+    for (Index j = 0; j < columns; ++j) {
+        const int label = labels[static_cast<std::size_t>(j)];
+        smoothgrad::detail::require(label >= 0 && label < network.num_classes(), who, "label ", j, " must be in [0, ",
+                                    network.num_classes(), "), got ", label);
+        scratch.unit_scores(label, j) = 1.0f;
+    }
+    (void)network.forward(batch, workspace);
+    scratch.input_gradients = network.backward_input(scratch.unit_scores, ReluRule::gradient, workspace);
+
+    // Both shifted copies go through one pass: their weight gradients, with cotangents +c and -c, add up
+    // to the difference.
+    const ImageShape& shape = network.input_shape();
+    scratch.shifted.resize(batch.rows(), 2 * columns);
+    scratch.shifted_scores.setZero(network.num_classes(), 2 * columns);
+    scratch.direction.resize(batch.rows());
+    double total = 0.0;
+    for (Index j = 0; j < columns; ++j) {
+        const auto g = scratch.input_gradients.col(j);
+        total += penalty_value(g, shape, penalty.kind);
+        penalty_direction(g, shape, penalty.kind, scratch.direction);
+        const float largest = scratch.direction.cwiseAbs().maxCoeff();
+        scratch.shifted.col(j) = batch.col(j);
+        scratch.shifted.col(columns + j) = batch.col(j);
+        if (!(largest > 0.0f)) continue;  // a zero gradient: P and its gradient are zero here
+        const auto h = static_cast<float>(penalty.step / static_cast<double>(largest));
+        scratch.shifted.col(j) += h * scratch.direction;
+        scratch.shifted.col(columns + j) -= h * scratch.direction;
+        // d/dtheta P = 2 * (grad S(x + h u) - grad S(x - h u)) / 2h.
+        const auto c = static_cast<float>(scale / static_cast<double>(h));
+        const int label = labels[static_cast<std::size_t>(j)];
+        scratch.shifted_scores(label, j) = c;
+        scratch.shifted_scores(label, columns + j) = -c;
+    }
+    (void)network.forward(scratch.shifted, workspace);
+    network.backward_parameters(scratch.shifted_scores, workspace, gradients);
+    return total;
+}
+
+}  // namespace smoothgrad::nn
