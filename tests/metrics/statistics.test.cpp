@@ -64,3 +64,42 @@ TEST_CASE("statistics refuse too few values, NaN and mismatched samples", "[metr
     const std::vector<double> inf_at_2{1.0, 2.0, std::numeric_limits<double>::infinity()};
     CHECK_THROWS_WITH(metrics::paired_difference(three, inf_at_2), Contains("item 2 is not finite: a = 3, b = inf"));
 }
+
+TEST_CASE("spearman_interval: rho worked by hand, with Fisher's z interval", "[metrics][statistics][correlation]") {
+    // 1..10 against the same with 9 and 10 swapped: sum d^2 = 2, rho = 1 - 6 * 2 / (10 * 99).
+    std::vector<double> a(10), b(10);
+    for (std::size_t i = 0; i < 10; ++i) a[i] = b[i] = static_cast<double>(i + 1);
+    std::swap(b[8], b[9]);
+    const auto c = metrics::spearman_interval(a, b);
+    const double rho = 1.0 - 12.0 / 990.0;
+    CHECK(c.value == Approx(rho).epsilon(1e-12));
+    CHECK(c.count == 10);
+    const double spread = 1.959964 * std::sqrt(1.06 / 7.0);
+    CHECK(c.lower == Approx(std::tanh(std::atanh(rho) - spread)).epsilon(1e-12));
+    CHECK(c.upper == Approx(std::tanh(std::atanh(rho) + spread)).epsilon(1e-12));
+    CHECK(c.lower < c.value);
+    CHECK(c.upper < 1.0);
+
+    // Ties share their ranks: (1, 2.5, 2.5, 4) against (1, 2, 3, 4) gives 4.5 / sqrt(4.5 * 5) (scipy's
+    // spearmanr: 0.9486833).
+    CHECK(metrics::spearman_interval(std::vector<double>{1, 2, 2, 3}, std::vector<double>{1, 2, 3, 4}).value ==
+          Approx(0.9486833).epsilon(1e-6));
+    // A monotone relation is a correlation of 1, exactly, whatever its shape; reversed, -1.
+    const std::vector<double> squares{1, 4, 9, 16, 25};
+    const std::vector<double> ones_up{1, 2, 3, 4, 5}, ones_down{5, 4, 3, 2, 1};
+    const auto perfect = metrics::spearman_interval(squares, ones_up);
+    CHECK(perfect.value == 1.0);
+    CHECK(perfect.lower == 1.0);
+    CHECK(metrics::spearman_interval(squares, ones_down).value == -1.0);
+}
+
+TEST_CASE("spearman_interval refuses too few pairs, NaN, mismatched and constant samples",
+          "[metrics][statistics][correlation][errors]") {
+    const std::vector<double> three{1, 2, 3}, four{1, 2, 3, 4}, five{1, 2, 3, 4, 5};
+    CHECK_THROWS_AS(metrics::spearman_interval(three, three), shape_error);
+    CHECK_THROWS_AS(metrics::spearman_interval(four, five), shape_error);
+    CHECK_THROWS_WITH(metrics::spearman_interval(std::vector<double>{1, 2, std::nan(""), 4}, four),
+                      Catch::Contains("spearman_interval") && Catch::Contains("pair 2"));
+    CHECK_THROWS_WITH(metrics::spearman_interval(four, std::vector<double>{7, 7, 7, 7}),
+                      Catch::Contains("second sample is constant"));
+}

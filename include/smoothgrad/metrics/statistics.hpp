@@ -7,10 +7,16 @@
 ///
 ///     auto d = metrics::paired_difference(tv_smooth, tv_vanilla);   // per image, smooth - vanilla
 ///     bool smoother = d.upper() < 0;                                  // the whole interval is below 0
+///
+/// And Spearman's rank correlation of two per-image quantities with its interval: does an image's
+/// property go with what a method gains on it?
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "smoothgrad/core/error.hpp"
@@ -90,6 +96,77 @@ struct Summary {
         difference[i] = a[i] - b[i];
     }
     return mean_confidence_interval(difference);
+}
+
+/// The ranks 1..n of `values` (1 = smallest); tied values share the average of the ranks they occupy
+/// (the "fractional" ranking), e.g. (10, 20, 20, 30) -> (1, 2.5, 2.5, 4). The caller checks the values.
+[[nodiscard]] inline std::vector<double> fractional_ranks(std::span<const double> values) {
+    const std::size_t n = values.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    std::vector<double> ranks(n);
+    for (std::size_t start = 0; start < n;) {
+        std::size_t end = start + 1;
+        while (end < n && values[order[end]] == values[order[start]]) ++end;
+        // Positions start..end-1 hold equal values: ranks start+1..end, whose mean is (start+1+end)/2.
+        const double rank = 0.5 * static_cast<double>(start + 1 + end);
+        for (std::size_t k = start; k < end; ++k) ranks[order[k]] = rank;
+        start = end;
+    }
+    return ranks;
+}
+
+namespace statistics_detail {
+
+/// The Pearson correlation of two rank vectors of one size; numeric_error naming `who` and `what` they rank
+/// if either is constant.
+[[nodiscard]] inline double correlation_of_ranks(const std::vector<double>& r, const std::vector<double>& s,
+                                                 std::string_view who, std::string_view what) {
+    // Both rank vectors have mean (n + 1) / 2, whatever the ties.
+    const double mean = 0.5 * (static_cast<double>(r.size()) + 1.0);
+    double cross = 0.0, rr = 0.0, ss = 0.0;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        cross += (r[i] - mean) * (s[i] - mean);
+        rr += (r[i] - mean) * (r[i] - mean);
+        ss += (s[i] - mean) * (s[i] - mean);
+    }
+    smoothgrad::detail::require<numeric_error>(rr > 0.0, who, "the first ", what,
+                                               " is constant, its rank correlation is undefined");
+    smoothgrad::detail::require<numeric_error>(ss > 0.0, who, "the second ", what,
+                                               " is constant, its rank correlation is undefined");
+    return cross / std::sqrt(rr * ss);
+}
+
+}  // namespace statistics_detail
+
+/// A correlation with its 95 % confidence interval.
+struct Correlation {
+    double value = 0.0;
+    double lower = 0.0;
+    double upper = 0.0;
+    Index count = 0;  ///< pairs it is of
+};
+
+/// Spearman's rank correlation of the pairs (a_i, b_i), with a 95 % interval from Fisher's z:
+/// tanh(atanh(rho) -+ 1.959964 * sqrt(1.06 / (n - 3))), the variance of Fieller, Hartley & Pearson (1957)
+/// for rank correlations. Throws shape_error unless a and b have one size >= 4, numeric_error naming the
+/// pair that holds NaN or Inf, or when either side is constant.
+[[nodiscard]] inline Correlation spearman_interval(std::span<const double> a, std::span<const double> b) {
+    constexpr std::string_view who = "spearman_interval";
+    smoothgrad::detail::require<shape_error>(a.size() == b.size(), who, "the samples differ in size: ", a.size(),
+                                             " and ", b.size());
+    smoothgrad::detail::require<shape_error>(a.size() >= 4, who, "needs at least 4 pairs, got ", a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        smoothgrad::detail::require<numeric_error>(std::isfinite(a[i]) && std::isfinite(b[i]), who, "pair ", i,
+                                                   " is not finite: a = ", a[i], ", b = ", b[i]);
+    }
+    const double rho = statistics_detail::correlation_of_ranks(fractional_ranks(a), fractional_ranks(b), who, "sample");
+    const auto n = static_cast<Index>(a.size());
+    if (std::abs(rho) >= 1.0) return {rho, rho, rho, n};
+    const double z = std::atanh(rho);
+    const double spread = 1.959964 * std::sqrt(1.06 / static_cast<double>(n - 3));
+    return {rho, std::tanh(z - spread), std::tanh(z + spread), n};
 }
 
 }  // namespace smoothgrad::metrics
