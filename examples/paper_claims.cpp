@@ -35,13 +35,17 @@
 
 #include <smoothgrad/metrics/metrics.hpp>
 
+#include "claims_metrics.hpp"
+#include "claims_report.hpp"
 #include "figure_support.hpp"
+#include "recording_gradient.hpp"
 #include "svg_plot.hpp"
 #include "two_item.hpp"
 
 namespace {
 using namespace smoothgrad;
 using figures::Options;
+using namespace claims;
 namespace fs = std::filesystem;
 
 constexpr std::string_view who = "paper_claims";
@@ -95,87 +99,6 @@ Settings quick_settings() {
     s.reference_samples = 200;
     s.toolbox_randomization_images = 4;
     return s;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Metrics of one map
-
-enum Metric : std::size_t {
-    gini, entropy, total_variation, morans, localization, pointing, deletion, insertion, road, metric_count
-};
-
-struct MetricInfo {
-    std::string_view key;    ///< file names
-    std::string_view label;  ///< tables and plots
-    /// +1: larger is better, -1: smaller is better, 0: no direction is better (a description).
-    int better;
-};
-
-constexpr std::array<MetricInfo, metric_count> metric_info{{
-    {"gini", "Gini (sparseness)", 0},
-    {"entropy", "entropy", 0},
-    {"total_variation", "total variation ↓", -1},
-    {"morans_i", "Moran's I ↑", +1},
-    {"localization", "mass on object ↑", +1},
-    {"pointing", "pointing game ↑", +1},
-    {"deletion", "deletion AUC ↓", -1},
-    {"insertion", "insertion AUC ↑", +1},
-    {"road", "ROAD AUC ↓", -1},
-}};
-
-/// The metrics of one map and its three perturbation curves (the target's logit at each step).
-struct Evaluation {
-    std::array<double, metric_count> values{};
-    Vector deletion_curve, insertion_curve, road_curve;
-};
-
-/// Every metric of `map`, the explanation of class `label` for the 28x28 image `x`. The map is judged
-/// as the paper shows it, by magnitude: |map| is what the metrics see and what orders the pixels of the
-/// perturbation curves. Removed pixels become 0 (the black background), ROAD's are imputed.
-/// Without `curves`, the three curve metrics are left out (they cost 3 * (steps + 1) forward passes).
-template <class Model>
-Evaluation evaluate(const Model& net, const Vector& x, Index label, const Vector& map, const metrics::Mask& object,
-                    ImageShape shape, Index steps, bool curves = true) {
-    const Vector magnitude = map.cwiseAbs();
-    Evaluation e;
-    // A metric that a map leaves undefined is NaN: Grad-CAM's map is all 0 where a class has no positive
-    // evidence at the layer, and such a map has no sparseness, autocorrelation or mass to measure.
-    const auto defined = [](const auto& measure) {
-        try {
-            return static_cast<double>(measure());
-        } catch (const numeric_error&) {
-            return std::numeric_limits<double>::quiet_NaN();
-        }
-    };
-    const bool constant = magnitude.maxCoeff() == magnitude.minCoeff();
-    const double undefined = std::numeric_limits<double>::quiet_NaN();
-    e.values[gini] = constant ? undefined : defined([&] { return metrics::gini(magnitude); });
-    e.values[entropy] = constant ? undefined : defined([&] { return metrics::entropy(magnitude); });
-    e.values[total_variation] = metrics::total_variation(magnitude, shape);
-    e.values[morans] = constant ? undefined : defined([&] { return metrics::morans_i(magnitude, shape); });
-    e.values[localization] = constant ? undefined : defined([&] {
-        return metrics::attribution_localization(magnitude, object, {.mass = metrics::Mass::absolute});
-    });
-    e.values[pointing] = constant ? undefined : (metrics::pointing_game(magnitude, object, shape) ? 1.0 : 0.0);
-    if (!curves) return e;
-    const auto del = metrics::deletion_curve(net, x, magnitude, label, {.steps = steps, .batch_size = steps + 1});
-    const auto ins = metrics::insertion_curve(net, x, magnitude, label, {.steps = steps, .batch_size = steps + 1});
-    const auto roa = metrics::road_curve(net, x, magnitude, shape, label, {.steps = steps, .batch_size = steps + 1});
-    e.values[deletion] = del.area;
-    e.values[insertion] = ins.area;
-    e.values[road] = roa.area;
-    e.deletion_curve = del.scores;
-    e.insertion_curve = ins.scores;
-    e.road_curve = roa.scores;
-    return e;
-}
-
-/// One value per image for every metric (none for a curve metric that was left out).
-using MetricSamples = std::array<std::vector<double>, metric_count>;
-
-void append(MetricSamples& samples, const Evaluation& e, bool curves = true) {
-    for (std::size_t m = 0; m < metric_count; ++m)
-        if (curves || m < deletion) samples[m].push_back(e.values[m]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -308,72 +231,10 @@ std::vector<Method> affordable_methods(const Settings& s, std::uint64_t seed) {
     return methods;
 }
 
-/// A method that hands every batch to VanillaGradient and keeps the maps it returns, in call order.
-/// Inside SmoothGrad these are the maps of noisy samples 0, 1, 2, ... (noise is a pure function of the
-/// seed, the image's index and the sample's index), so the SmoothGrad map of every n <= samples is the mean
-/// of the first n.
-struct RecordingGradient {
-    static constexpr std::string_view name = "recording_gradient";
-    std::vector<Vector>* record = nullptr;
-
-    template <DifferentiableModel M>
-    [[nodiscard]] Matrix attribute_batch(const M& model, const Matrix& inputs, const Vector& output_weights) const {
-        Matrix maps = VanillaGradient{}.attribute_batch(model, inputs, output_weights);
-        for (Index j = 0; j < maps.cols(); ++j) record->push_back(maps.col(j));
-        return maps;
-    }
-};
 static_assert(AttributionMethodFor<RecordingGradient, Network>);
 
 // ---------------------------------------------------------------------------------------------------
 // Formatting
-
-/// "mean ± half-width", with as many decimals as the interval's width calls for.
-std::string format(const metrics::Summary& s) {
-    const int decimals =
-        s.half_width > 0 ? std::clamp(1 - static_cast<int>(std::floor(std::log10(s.half_width))), 0, 6) : 4;
-    char text[96];
-    std::snprintf(text, sizeof text, "%.*f ± %.*f", decimals, s.mean, decimals, s.half_width);
-    return text;
-}
-
-std::string fixed(double value, int decimals) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
-
-std::string percent(double fraction) { return fixed(100.0 * fraction, 0) + " %"; }
-
-/// Whether a paired difference a - b is significantly below 0, above 0, or neither.
-enum class Sign { below, above, unclear };
-
-Sign sign_of(const metrics::Summary& d) {
-    if (d.upper() < 0) return Sign::below;
-    if (d.lower() > 0) return Sign::above;
-    return Sign::unclear;
-}
-
-std::string describe(const metrics::Summary& d) {
-    const Sign s = sign_of(d);
-    return format(d) + (s == Sign::below ? " (below 0)" : s == Sign::above ? " (above 0)" : " (interval holds 0)");
-}
-
-/// A markdown table row.
-std::string row(const std::vector<std::string>& cells) {
-    std::string line = "|";
-    for (const auto& cell : cells) line += " " + cell + " |";
-    return line + "\n";
-}
-
-std::string rule_row(std::size_t columns) {
-    std::string line = "|";
-    for (std::size_t c = 0; c < columns; ++c) line += "---|";
-    return line + "\n";
-}
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 /// Prints progress on one line per part.
 void progress(std::string_view part, Index done, Index total) {
@@ -694,21 +555,8 @@ double accuracy_on(const Network& net, const Data& data) {
     return static_cast<double>(right) / static_cast<double>(data.images.size());
 }
 
-std::string verdict(int supported, int total) {
-    if (supported == total) return "**Supported.**";
-    if (supported == 0) return "**Not supported.**";
-    return "**Partly supported** (" + std::to_string(supported) + " of " + std::to_string(total) + " tests).";
-}
 
-/// The 1-minute load average (Linux), or "unknown": run times are only comparable on an idle machine.
-std::string load_average() {
-    std::ifstream file("/proc/loadavg");
-    std::string first;
-    return file >> first ? first : std::string("unknown");
-}
 
-/// The mean of `v` with its 95 % confidence interval.
-metrics::Summary summary(const std::vector<double>& v) { return metrics::mean_confidence_interval(v); }
 
 /// A table of the randomization check: per method, Spearman of |map| with the trained map at each stage
 /// (the signed maps' mean in parentheses).
@@ -917,9 +765,6 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
         return "![" + std::string(alt) + "](" + (figures_dir / file).generic_string() + ")\n";
     };
     std::ostringstream md;
-    const auto paired = [](const std::vector<double>& a, const std::vector<double>& b) {
-        return metrics::paired_difference(a, b);
-    };
     md << "# The paper's claims, measured\n\n"
        << "Generated by `examples/paper_claims.cpp`" << (quick ? " with `--quick` (a smoke run: too few images for the verdicts to mean much)" : "")
        << "; do not edit by hand. Command: `scripts/claims.sh` (or `build/examples/paper_claims`"
@@ -1061,7 +906,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
            << " samples (sample i's noise depends only on the seed and i, so the n-sample map is the mean of the first n; the "
               "program checks this against SmoothGrad's own map). \"Predicted\" is the distance that sampling error alone gives, "
               "sqrt(tr Cov (1/n + 1/n_ref)) / ||M_ref||, with the covariance of the per-sample gradients estimated from the run.\n\n";
-        md << row({"n", "relative L2 distance", "predicted", "1 − Spearman of |map|", "total variation ↓", "Moran's I ↑",
+        md << row({"n", "relative L2 distance", "predicted", "1 − Spearman of \\|map\\|", "total variation ↓", "Moran's I ↑",
                    "Gini"})
            << rule_row(7);
         for (std::size_t i = 0; i < s.sample_sizes.size(); ++i) {
@@ -1246,11 +1091,9 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
        << " at its end, on 2 hardware threads (the run itself keeps both busy; above about 0.5 before it means "
           "other work was running).\n";
 
-    if (report_path.has_parent_path()) fs::create_directories(report_path.parent_path());
-    std::ofstream file(report_path);
-    file << md.str();
-    file.close();
-    detail::require<io_error>(!file.fail(), who, "cannot write the report '", report_path.string(), "'");
+    // Claims 7-11 (paper_open_questions) follow in the same file: keep them.
+    const std::string open_questions = report_part(report_path, false);
+    write_report(report_path, md.str() + (open_questions.empty() ? "" : "\n" + open_questions), who);
     std::printf("wrote %s and %zu plots in %s (%.0f s)\n", report_path.string().c_str(), written.size(),
                 options.out.string().c_str(), total);
     return 0;

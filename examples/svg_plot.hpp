@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The smoothgrad authors
 // SPDX-License-Identifier: Apache-2.0
-// A small SVG line-plot writer for the figure programs: axes with ticks, one polyline per series, a legend.
+// A small SVG line-plot writer for the figure programs: axes with ticks, one polyline (or a scatter of
+// dots) per series, a legend.
 #pragma once
 
 #include <algorithm>
@@ -24,6 +25,8 @@ struct Series {
     std::string name = {};
     std::vector<double> x = {};
     std::vector<double> y = {};
+    bool line = true;      ///< join the points
+    bool markers = false;  ///< a dot at each point (a scatter plot without the line)
 };
 
 /// What a plot shows.
@@ -134,13 +137,28 @@ inline void write_line_plot(const std::filesystem::path& path, const LinePlot& p
     for (std::size_t s = 0; s < plot.series.size(); ++s) {
         const Series& series = plot.series[s];
         const std::string_view colour = colours[s % colours.size()];
-        svg << "<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"" << colour << "\" points=\"";
-        for (std::size_t k = 0; k < series.x.size(); ++k) svg << (k ? " " : "") << px(series.x[k]) << "," << py(series.y[k]);
-        svg << "\"/>\n";
+        if (series.line) {
+            svg << "<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"" << colour << "\" points=\"";
+            for (std::size_t k = 0; k < series.x.size(); ++k)
+                svg << (k ? " " : "") << px(series.x[k]) << "," << py(series.y[k]);
+            svg << "\"/>\n";
+        }
+        if (series.markers) {
+            svg << "<g fill=\"" << colour << "\" fill-opacity=\"0.6\">\n";
+            for (std::size_t k = 0; k < series.x.size(); ++k)
+                svg << "<circle cx=\"" << px(series.x[k]) << "\" cy=\"" << py(series.y[k]) << "\" r=\"2.5\"/>\n";
+            svg << "</g>\n";
+        }
         const double legend_y = top + 10 + 20.0 * static_cast<double>(s);
-        svg << "<line x1=\"" << left + plot_width + 12 << "\" x2=\"" << left + plot_width + 36 << "\" y1=\"" << legend_y
-            << "\" y2=\"" << legend_y << "\" stroke-width=\"2\" stroke=\"" << colour << "\"/>\n"
-            << "<text x=\"" << left + plot_width + 42 << "\" y=\"" << legend_y + 4 << "\">"
+        if (series.line) {
+            svg << "<line x1=\"" << left + plot_width + 12 << "\" x2=\"" << left + plot_width + 36 << "\" y1=\""
+                << legend_y << "\" y2=\"" << legend_y << "\" stroke-width=\"2\" stroke=\"" << colour << "\"/>\n";
+        }
+        if (series.markers) {
+            svg << "<circle cx=\"" << left + plot_width + 24 << "\" cy=\"" << legend_y << "\" r=\"3\" fill=\"" << colour
+                << "\"/>\n";
+        }
+        svg << "<text x=\"" << left + plot_width + 42 << "\" y=\"" << legend_y + 4 << "\">"
             << svg_detail::escape(series.name) << "</text>\n";
     }
     svg << "</svg>\n";
