@@ -225,6 +225,33 @@ def build_fixture(out_dir):
     _, guided2 = input_gradient("guided", class2)
     _, deconv2 = input_gradient("deconvnet", class2)
 
+    # The gradient penalties of include/smoothgrad/nn/gradient_penalty.hpp: the exact weight gradient of
+    # mean_j P(d score[label_j] / dx_j), by PyTorch's double backward (the ReLUs' second derivative is 0).
+    penalty_labels = [2, 0, 4]
+
+    def penalty_gradients(kind):
+        x = x64.clone().requires_grad_(True)
+        scores = model64(x)
+        selected = scores[torch.arange(len(penalty_labels)), torch.tensor(penalty_labels)].sum()
+        (g,) = torch.autograd.grad(selected, x, create_graph=True)
+        if kind == "norm":
+            penalty = (g ** 2).sum()
+        else:  # the squared differences of 4-neighbouring pixels of one channel
+            penalty = ((g[..., :, 1:] - g[..., :, :-1]) ** 2).sum() + ((g[..., 1:, :] - g[..., :-1, :]) ** 2).sum()
+        mean = penalty / len(penalty_labels)
+        names = [name for name, _ in model64.named_parameters()]
+        parameters = list(model64.parameters())
+        # The biases do not enter g (they only move the kinks): their gradients are 0.
+        grads = torch.autograd.grad(mean, parameters, allow_unused=True)
+        grads = [torch.zeros_like(p) if g is None else g for p, g in zip(parameters, grads)]
+        return mean.detach(), {"penalty_%s/%s" % (kind, name): entry(grad) for name, grad in zip(names, grads)}
+
+    penalty_entries = {"penalty_labels": entry(torch.tensor(penalty_labels, dtype=torch.float64))}
+    for kind in ("norm", "neighbour"):
+        mean, grads = penalty_gradients(kind)
+        penalty_entries["penalty_%s_mean" % kind] = entry(mean.reshape(1))
+        penalty_entries.update(grads)
+
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     weights_path = out_dir / "tiny_cnn.safetensors"
@@ -238,10 +265,14 @@ def build_fixture(out_dir):
         "gradients_diff": entry(hwc(grad_diff)),
         "guided_class2": entry(hwc(guided2)),
         "deconvnet_class2": entry(hwc(deconv2)),
+        **penalty_entries,
     }
     write_safetensors(expected_path, expected,
                       {"spec": SPEC, "torch": torch.__version__, "seed": str(SEED),
                        "targets": "class2 = d score[2]; diff = d (score[1] - score[3])",
+                       "penalties": "penalty_<kind>/<parameter>: d/dtheta of mean_j P(d score[label_j] / dx_j), "
+                                    "P = sum g^2 (norm) or sum over 4-neighbour pairs of (g_p - g_q)^2 "
+                                    "(neighbour), labels in penalty_labels",
                        "maxpool_ties": TIES})
 
     print("torch", torch.__version__, "seed", SEED, "relu margin %.4g pool margin %.4g" % (relu_gap, pool_gap),
