@@ -150,8 +150,9 @@ struct Correlation {
 
 /// Spearman's rank correlation of the pairs (a_i, b_i), with a 95 % interval from Fisher's z:
 /// tanh(atanh(rho) -+ 1.959964 * sqrt(1.06 / (n - 3))), the variance of Fieller, Hartley & Pearson (1957)
-/// for rank correlations. Throws shape_error unless a and b have one size >= 4, numeric_error naming the
-/// pair that holds NaN or Inf, or when either side is constant.
+/// for rank correlations. A perfect correlation (|rho| = 1) gets the interval [rho, rho], whatever n: Fisher's
+/// z is infinite there, so treat it with care for small n. Throws shape_error unless a and b have one size
+/// >= 4, numeric_error naming the pair that holds NaN or Inf, or when either side is constant.
 [[nodiscard]] inline Correlation spearman_interval(std::span<const double> a, std::span<const double> b) {
     constexpr std::string_view who = "spearman_interval";
     smoothgrad::detail::require<shape_error>(a.size() == b.size(), who, "the samples differ in size: ", a.size(),

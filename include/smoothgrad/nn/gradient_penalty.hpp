@@ -8,11 +8,11 @@
 ///   - neighbour_differences: P = sum over pairs of 4-neighbouring pixels p, q of one channel of
 ///     (g_p - g_q)^2, a penalty on maps that change sharply from pixel to pixel.
 /// Both are quadratic forms g^T A g (A = I, or the grid's graph Laplacian), so their weight gradient is
-/// 2 (dg/dtheta)^T A g = 2 d/dh grad_theta S_y(x + h A g) at h = 0: a Hessian-vector product, taken here as
-/// the central difference of two weight gradients, (grad_theta S_y(x + h u) - grad_theta S_y(x - h u)) / 2h
-/// with u = A g. For a network of ReLUs and max pooling, grad_theta S_y is affine in x wherever no unit
-/// changes state, so the difference is exact (up to float rounding) unless a ReLU or a pooling winner flips
-/// between x - h u and x + h u; `step` keeps h u small for that reason.
+/// 2 (dg/dtheta)^T A g = 2 d/dh grad_theta S_y(x + h A g) at h = 0: a Hessian-vector product. For a network of
+/// ReLUs and max pooling it is computed exactly, with every unit's state held as it is at x
+/// (Sequential::directional_parameter_gradients), which is what double backpropagation in PyTorch computes;
+/// a finite difference of two weight gradients would be wrong whenever a unit changes state between the two
+/// points, and for these networks one almost always does.
 
 #include <algorithm>
 #include <cmath>
@@ -38,10 +38,6 @@ enum class InputGradientPenalty : std::uint8_t {
 struct GradientPenalty {
     InputGradientPenalty kind = InputGradientPenalty::none;
     double weight = 0.0;  ///< lambda, >= 0
-    /// The finite difference's step, as the largest change of one input value: h = step / max_i |u_i|.
-    /// Small enough that few units change state within it, large enough that float rounding stays
-    /// below about 1e-3 of the result on inputs in [0, 1] (see tests/nn/gradient_penalty.test.cpp).
-    double step = 1e-3;
 
     [[nodiscard]] bool active() const noexcept { return kind != InputGradientPenalty::none && weight > 0.0; }
 };
@@ -51,8 +47,6 @@ namespace penalty_detail {
 inline void check(const GradientPenalty& penalty, std::string_view who) {
     smoothgrad::detail::require(penalty.weight >= 0.0 && std::isfinite(penalty.weight), who,
                                 "penalty weight must be finite and >= 0, got ", penalty.weight);
-    smoothgrad::detail::require(penalty.step > 0.0 && std::isfinite(penalty.step), who,
-                                "penalty step must be finite and > 0, got ", penalty.step);
 }
 
 /// Calls visit(p, q) for every pair of 4-neighbouring positions of one channel of an HWC image.
@@ -115,18 +109,15 @@ inline void penalty_direction(const Eigen::Ref<const Vector>& g, const ImageShap
 
 /// Buffers of penalty_gradients, kept between calls by train_epoch.
 struct PenaltyScratch {
-    Matrix unit_scores;   ///< one-hot columns: the score S_y whose gradients are taken
+    Matrix unit_scores;  ///< one-hot columns: the score S_y whose gradients are taken
     Matrix input_gradients;
-    Matrix shifted;       ///< [x + h u, x - h u]
-    Matrix shifted_scores;
-    Vector direction;
+    Matrix directions;   ///< u = A g, per column
 };
 
 /// Writes into `gradients` (shaped like network.zero_gradients()) the weight gradient of
-/// scale * sum_j P(dS_{labels[j]}/dx at batch column j), and returns sum_j P. `workspace` is used for
-/// three passes (forward at the batch, the input gradient, then forward and backward at the shifted
-/// batch) and holds the shifted batch's pass afterwards. train_epoch calls it with scale =
-/// lambda / batch size, which makes it the gradient of lambda * mean_j P.
+/// scale * sum_j P(dS_{labels[j]}/dx at batch column j), and returns sum_j P. `workspace` holds the batch's
+/// forward pass afterwards. train_epoch calls it with scale = lambda / batch size, which makes it the
+/// gradient of lambda * mean_j P.
 inline double penalty_gradients(const Sequential& network, const Eigen::Ref<const Matrix>& batch,
                                 std::span<const int> labels, const GradientPenalty& penalty, double scale,
                                 Workspace& workspace, PenaltyScratch& scratch, ParameterGradients& gradients) {
@@ -146,33 +137,17 @@ inline double penalty_gradients(const Sequential& network, const Eigen::Ref<cons
     }
     (void)network.forward(batch, workspace);
     scratch.input_gradients = network.backward_input(scratch.unit_scores, ReluRule::gradient, workspace);
-
-    // Both shifted copies go through one pass: their weight gradients, with cotangents +c and -c, add up
-    // to the difference.
     const ImageShape& shape = network.input_shape();
-    scratch.shifted.resize(batch.rows(), 2 * columns);
-    scratch.shifted_scores.setZero(network.num_classes(), 2 * columns);
-    scratch.direction.resize(batch.rows());
+    scratch.directions.resize(batch.rows(), columns);
     double total = 0.0;
     for (Index j = 0; j < columns; ++j) {
         const auto g = scratch.input_gradients.col(j);
         total += penalty_value(g, shape, penalty.kind);
-        penalty_direction(g, shape, penalty.kind, scratch.direction);
-        const float largest = scratch.direction.cwiseAbs().maxCoeff();
-        scratch.shifted.col(j) = batch.col(j);
-        scratch.shifted.col(columns + j) = batch.col(j);
-        if (!(largest > 0.0f)) continue;  // a zero gradient: P and its gradient are zero here
-        const auto h = static_cast<float>(penalty.step / static_cast<double>(largest));
-        scratch.shifted.col(j) += h * scratch.direction;
-        scratch.shifted.col(columns + j) -= h * scratch.direction;
-        // d/dtheta P = 2 * (grad S(x + h u) - grad S(x - h u)) / 2h.
-        const auto c = static_cast<float>(scale / static_cast<double>(h));
-        const int label = labels[static_cast<std::size_t>(j)];
-        scratch.shifted_scores(label, j) = c;
-        scratch.shifted_scores(label, columns + j) = -c;
+        penalty_direction(g, shape, penalty.kind, scratch.directions.col(j));
     }
-    (void)network.forward(scratch.shifted, workspace);
-    network.backward_parameters(scratch.shifted_scores, workspace, gradients);
+    // d/dtheta P = 2 d/dh grad_theta S_y(x + h u): the cotangent 2 * scale on S_y.
+    scratch.unit_scores *= static_cast<float>(2.0 * scale);
+    network.directional_parameter_gradients(scratch.unit_scores, scratch.directions, workspace, gradients);
     return total;
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -43,6 +44,8 @@ struct Workspace {
     std::size_t kept_layer = no_layer;
     /// train_epoch: the parameter gradients of the part of a mini-batch that ran through this workspace.
     ParameterGradients parameter_gradients;
+    /// directional_parameter_gradients: tangents[i], how the input of layer i moves along the direction.
+    std::vector<Matrix> tangents;
 };
 
 namespace sequential_detail {
@@ -415,7 +418,62 @@ public:
     /// zero_gradients()) the gradient of sum_j score_gradient(:, j)^T scores(:, j) with respect to
     /// every parameter. Skips the gradient with respect to the input itself.
     void backward_parameters(const Matrix& score_gradient, Workspace& workspace, ParameterGradients& gradients) const {
-        constexpr std::string_view who = "Sequential::backward_parameters";
+        check_gradient_shapes(gradients, "Sequential::backward_parameters");
+        backward(score_gradient, ReluRule::gradient, workspace, &gradients, false);
+    }
+
+    /// After forward(batch, workspace): writes into `gradients` (shaped like zero_gradients()) the derivative
+    /// along `directions` (one per column) of the training pass's weight gradient, with every ReLU and
+    /// pooling winner held as the forward pass found them:
+    ///
+    ///     d/dh grad_theta sum_j score_gradient(:, j)^T scores(batch(:, j) + h directions(:, j))   at h = 0.
+    ///
+    /// For a network of ReLUs and max pooling this is the exact Hessian-vector product wherever no unit sits
+    /// on its kink (almost everywhere): held fixed, the network is affine in its input, so a weight's
+    /// gradient delta_out * input^T moves only through its input, by delta_out * tangent^T, and a bias's
+    /// does not move. The tangents run forward through the linear parts of the layers (no biases; the
+    /// recorded ReLU masks and pooling winners), then one backward pass pairs them with the deltas.
+    void directional_parameter_gradients(const Matrix& score_gradient, const Matrix& directions, Workspace& workspace,
+                                         ParameterGradients& gradients) const {
+        constexpr std::string_view who = "Sequential::directional_parameter_gradients";
+        smoothgrad::detail::require<shape_error>(
+            directions.rows() == input_size() && directions.cols() == workspace.input.cols(), who, "directions are ",
+            directions.rows(), " x ", directions.cols(), ", the forward pass's batch is ", input_size(), " x ",
+            workspace.input.cols());
+        check_gradient_shapes(gradients, who);
+        workspace.tangents.resize(layers_.size());
+        workspace.tangents[0] = directions;
+        for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+            Matrix& out = workspace.tangents[i + 1];
+            if (fused(i + 1, workspace)) continue;  // the pooling takes the tangent of the ReLU's input
+            if (fused(i, workspace)) {
+                std::get<MaxPool2D>(layers_[i]).tangent(workspace.tangents[i - 1], shapes_[i], workspace.caches[i], out);
+                continue;
+            }
+            const Matrix& in = workspace.tangents[i];
+            std::visit(
+                [&](const auto& layer) {
+                    using L = std::decay_t<decltype(layer)>;
+                    if constexpr (std::is_same_v<L, Conv2D> || std::is_same_v<L, Dense>)
+                        layer.forward_linear(in, shapes_[i], out, workspace.caches[i]);
+                    else if constexpr (std::is_same_v<L, ReLU>)  // the mask of the forward pass's input
+                        layer.backward(in, shapes_[i], layer_input(i, workspace), ReluRule::gradient, workspace.caches[i], out);
+                    else if constexpr (std::is_same_v<L, MaxPool2D>)
+                        layer.tangent(in, shapes_[i], workspace.caches[i], out);
+                    else
+                        layer.forward(in, shapes_[i], out, workspace.caches[i]);  // Flatten: a permutation
+                },
+                layers_[i]);
+        }
+        backward(score_gradient, ReluRule::gradient, workspace, &gradients, false, 0, &workspace.tangents);
+        // That pass summed the deltas into the biases' slots (every parameterized layer has a weight, then a
+        // bias); a bias's gradient does not move with the input.
+        for (std::size_t k = 1; k < gradients.size(); k += 2) gradients[k].setZero();
+    }
+
+private:
+    /// shape_error naming `who` unless `gradients` has the shapes of zero_gradients().
+    void check_gradient_shapes(const ParameterGradients& gradients, std::string_view who) const {
         const auto parameters = this->parameters();
         smoothgrad::detail::require<shape_error>(gradients.size() == parameters.size(), who, "gradients have ",
                                                  gradients.size(), " tensors, the network has ", parameters.size());
@@ -424,10 +482,8 @@ public:
                 static_cast<std::size_t>(gradients[k].size()) == parameters[k].size, who, "gradient ", k, " (",
                 parameters[k].name, ") has ", gradients[k].size(), " values, the parameter has ", parameters[k].size);
         }
-        backward(score_gradient, ReluRule::gradient, workspace, &gradients, false);
     }
 
-private:
     /// Calls work(start, count, workspace) on chunks of at most chunk_columns() columns that cover
     /// [0, columns), each worker thread on its own contiguous range with its own workspace.
     template <class Work>
@@ -507,9 +563,11 @@ private:
     }
 
     /// The backward pass through layers stop, stop + 1, ..., last: gradients[i] for i >= stop (not 0 unless
-    /// input_gradient).
+    /// input_gradient). With `parameter_inputs`, the parameter gradients pair each layer's output gradient
+    /// with parameter_inputs[i] instead of the layer's input (see directional_parameter_gradients).
     void backward(const Matrix& score_gradient, ReluRule rule, Workspace& workspace, ParameterGradients* gradients,
-                  bool input_gradient, std::size_t stop = 0) const {
+                  bool input_gradient, std::size_t stop = 0,
+                  const std::vector<Matrix>* parameter_inputs = nullptr) const {
         constexpr std::string_view who = "Sequential::backward";
         smoothgrad::detail::require<shape_error>(
             workspace.outputs.size() == layers_.size() && workspace.outputs.back().cols() == score_gradient.cols(), who,
@@ -538,8 +596,10 @@ private:
                     if constexpr (ParameterizedLayer<std::decay_t<decltype(layer)>>) {
                         slot -= 2;
                         if (gradients != nullptr) {
-                            layer.parameter_gradients(out_gradient, shapes_[i], in, workspace.caches[i],
-                                                      (*gradients)[slot].data(), (*gradients)[slot + 1].data());
+                            layer.parameter_gradients(out_gradient, shapes_[i],
+                                                      parameter_inputs != nullptr ? (*parameter_inputs)[i] : in,
+                                                      workspace.caches[i], (*gradients)[slot].data(),
+                                                      (*gradients)[slot + 1].data());
                         }
                     }
                     // The training pass needs no gradient with respect to the batch itself.

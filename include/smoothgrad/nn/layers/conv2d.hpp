@@ -123,6 +123,18 @@ public:
     /// im2col copy), with a kernel that treats every column alike, so a sample's output does not depend
     /// on the rest of the batch.
     void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+        convolve<true>(input, input_shape, output, cache);
+    }
+
+    /// The linear part of forward(), without the bias: how the output moves when the input moves along
+    /// `input` (a tangent; see Sequential::directional_parameter_gradients).
+    void forward_linear(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+        convolve<false>(input, input_shape, output, cache);
+    }
+
+    /// forward() with or without the bias.
+    template <bool with_bias>
+    void convolve(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = input.cols();
         const Index pixels = out_shape.pixels();
@@ -141,7 +153,7 @@ public:
             // Column p of the product is output pixel p with its channels contiguous: the HWC layout.
             float* out = output.col(n).data();
             correlation.run(weight, input.col(n).data(), out, cache);
-            Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
+            if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
         }
     }
 

@@ -79,11 +79,18 @@ public:
 
     /// Forward pass. Pre: `input` is in x N. Post: `output` is out x N. Uses `cache.scratch`. Every
     /// column is computed alike (see kernels.hpp): its result does not depend on the rest of the batch.
-    void forward(const Matrix& input, const ImageShape& /*input_shape*/, Matrix& output, LayerCache& cache) const {
+    void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+        forward_linear(input, input_shape, output, cache);
+        output.colwise() += bias_;
+    }
+
+    /// The linear part of forward(), weight * input without the bias: how the output moves when the input
+    /// moves along `input` (a tangent; see Sequential::directional_parameter_gradients).
+    void forward_linear(const Matrix& input, const ImageShape& /*input_shape*/, Matrix& output,
+                        LayerCache& cache) const {
         output.resize(out_features(), input.cols());
         kernels::multiply_row_major(weight_.data(), in_features(), out_features(), in_features(), input.data(),
                                     in_features(), input.cols(), output.data(), out_features(), cache.scratch.panel);
-        output.colwise() += bias_;
     }
 
     /// Input-gradient backward pass, weight^T * output_gradient; computes no weight gradient. Uses

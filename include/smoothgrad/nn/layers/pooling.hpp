@@ -71,6 +71,39 @@ public:
         unpool<true>(output_gradient, input_shape, rule, cache, input_gradient);
     }
 
+    /// How the output moves when the input moves along `input_tangent` and no window's maximum changes:
+    /// each output takes the tangent of the element that won its window in the last forward() or
+    /// forward_rectified() through `cache`, and 0 for a window that the fused ReLU zeroed. Pre:
+    /// `input_tangent` is (H*W*C) x N, N the forward pass's batch. Post: `output_tangent` is (H'*W'*C) x N.
+    void tangent(const Matrix& input_tangent, const ImageShape& input_shape, const LayerCache& cache,
+                 Matrix& output_tangent) const {
+        const ImageShape out = output_shape(input_shape);
+        const Index batch = input_tangent.cols();
+        smoothgrad::detail::require<shape_error>(
+            static_cast<Index>(cache.winners.size()) == out.size() * batch, "MaxPool2D::tangent",
+            "run forward on a batch of ", batch, " columns first");
+        output_tangent.resize(out.size(), batch);
+        for (Index n = 0; n < batch; ++n) {
+            const float* winners = cache.winners.data() + n * out.size();
+            const float* in = input_tangent.col(n).data();
+            float* result = output_tangent.col(n).data();
+            for (Index y = 0; y < out.height; ++y) {
+                for (Index x = 0; x < out.width; ++x) {
+                    for (Index c = 0; c < out.channels; ++c) {
+                        const Index at = out.offset(y, x, c);
+                        const float winner = winners[at];
+                        if (winner < 0.0f) {  // dead: the fused ReLU holds the window at 0
+                            result[at] = 0.0f;
+                            continue;
+                        }
+                        const auto q = static_cast<Index>(winner);
+                        result[at] = in[input_shape.offset(kernel_ * y + q / kernel_, kernel_ * x + q % kernel_, c)];
+                    }
+                }
+            }
+        }
+    }
+
 private:
     using Packet = kernels::Packet;
 
