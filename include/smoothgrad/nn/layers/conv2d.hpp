@@ -132,31 +132,6 @@ public:
         convolve<false>(input, input_shape, output, cache);
     }
 
-    /// forward() with or without the bias.
-    template <bool with_bias>
-    void convolve(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
-        const ImageShape out_shape = output_shape(input_shape);
-        const Index batch = input.cols();
-        const Index pixels = out_shape.pixels();
-        const Index taps = kernel_height_ * kernel_width_;
-        const Index channels = in_channels_;
-        output.resize(pixels * out_channels_, batch);
-        // The depth runs over (i, j, c), channels innermost as they lie in an HWC image:
-        // A(o, (i * kw + j) * in + c) = weight[o, c, i, j].
-        kernels::pack_left(
-            weight_.data(), fan_in(), out_channels_, fan_in(),
-            [&](Index k) { return (k % channels) * taps + k / channels; }, cache.packed_weight);
-        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, out_channels_, fan_in());
-        const Correlation correlation(input_shape, out_shape, kernel_height_, kernel_width_, pad_top(), pad_left(),
-                                      cache);
-        for (Index n = 0; n < batch; ++n) {
-            // Column p of the product is output pixel p with its channels contiguous: the HWC layout.
-            float* out = output.col(n).data();
-            correlation.run(weight, input.col(n).data(), out, cache);
-            if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
-        }
-    }
-
     /// Input-gradient backward pass; computes no weight gradient and reads nothing from the forward
     /// pass. Pre: `output_gradient` is (H'*W'*out) x N. Post: `input_gradient` is (H*W*in) x N. The
     /// ReLU rule does not apply to a convolution.
@@ -229,6 +204,31 @@ public:
     }
 
 private:
+    /// forward() with or without the bias.
+    template <bool with_bias>
+    void convolve(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
+        const ImageShape out_shape = output_shape(input_shape);
+        const Index batch = input.cols();
+        const Index pixels = out_shape.pixels();
+        const Index taps = kernel_height_ * kernel_width_;
+        const Index channels = in_channels_;
+        output.resize(pixels * out_channels_, batch);
+        // The depth runs over (i, j, c), channels innermost as they lie in an HWC image:
+        // A(o, (i * kw + j) * in + c) = weight[o, c, i, j].
+        kernels::pack_left(
+            weight_.data(), fan_in(), out_channels_, fan_in(),
+            [&](Index k) { return (k % channels) * taps + k / channels; }, cache.packed_weight);
+        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, out_channels_, fan_in());
+        const Correlation correlation(input_shape, out_shape, kernel_height_, kernel_width_, pad_top(), pad_left(),
+                                      cache);
+        for (Index n = 0; n < batch; ++n) {
+            // Column p of the product is output pixel p with its channels contiguous: the HWC layout.
+            float* out = output.col(n).data();
+            correlation.run(weight, input.col(n).data(), out, cache);
+            if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
+        }
+    }
+
     [[nodiscard]] Index pad_top() const noexcept { return padding_ == Padding::same ? (kernel_height_ - 1) / 2 : 0; }
     [[nodiscard]] Index pad_left() const noexcept { return padding_ == Padding::same ? (kernel_width_ - 1) / 2 : 0; }
 
