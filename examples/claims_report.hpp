@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <smoothgrad/core/error.hpp>
@@ -59,6 +61,58 @@ inline smoothgrad::metrics::Summary paired(const std::vector<double>& a, const s
     return smoothgrad::metrics::paired_difference(a, b);
 }
 
+/// The pairs (a_i, b_i) where both are defined (not NaN: a metric of a constant map).
+inline std::pair<std::vector<double>, std::vector<double>> defined_pairs(const std::vector<double>& a,
+                                                                         const std::vector<double>& b) {
+    std::pair<std::vector<double>, std::vector<double>> kept;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (!std::isnan(a[i]) && !std::isnan(b[i])) {
+            kept.first.push_back(a[i]);
+            kept.second.push_back(b[i]);
+        }
+    return kept;
+}
+
+/// The paired difference a - b over the images where both are defined; numeric_error naming `who` if
+/// fewer than 2 are.
+inline smoothgrad::metrics::Summary paired_defined(const std::vector<double>& a, const std::vector<double>& b,
+                                                   std::string_view who) {
+    const auto [kept_a, kept_b] = defined_pairs(a, b);
+    smoothgrad::detail::require<smoothgrad::numeric_error>(kept_a.size() >= 2, who, "only ", kept_a.size(), " of ",
+                                                           a.size(), " images have a defined value to compare");
+    return smoothgrad::metrics::paired_difference(kept_a, kept_b);
+}
+
+/// The mean of the defined values (not NaN), NaN if there are none.
+inline double defined_mean(const std::vector<double>& v) {
+    double sum = 0.0;
+    std::size_t count = 0;
+    for (const double x : v)
+        if (!std::isnan(x)) sum += x, ++count;
+    return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// "mean ± half-width" over the defined values (NaN marks a metric that a constant map leaves undefined),
+/// with how many were left out.
+inline std::string defined_cell(const std::vector<double>& v) {
+    std::vector<double> kept;
+    for (const double x : v)
+        if (!std::isnan(x)) kept.push_back(x);
+    const std::size_t left_out = v.size() - kept.size();
+    std::string cell = kept.size() >= 2 ? format(summary(kept)) : "undefined";
+    if (left_out > 0) cell += " [" + std::to_string(left_out) + " constant maps left out]";
+    return cell;
+}
+
+/// describe() of the paired difference over the images where both values are defined.
+inline std::string defined_difference(const std::vector<double>& a, const std::vector<double>& b) {
+    const auto [kept_a, kept_b] = defined_pairs(a, b);
+    if (kept_a.size() < 2) return "undefined";
+    std::string cell = describe(smoothgrad::metrics::paired_difference(kept_a, kept_b));
+    if (kept_a.size() < a.size()) cell += " [" + std::to_string(a.size() - kept_a.size()) + " images left out]";
+    return cell;
+}
+
 /// A markdown table row.
 inline std::string row(const std::vector<std::string>& cells) {
     std::string line = "|";
@@ -93,7 +147,7 @@ inline std::string load_average() {
 /// The line that starts the part of RESULTS.md written by paper_open_questions: paper_claims keeps what
 /// follows it, paper_open_questions keeps what precedes it, so each program rewrites only its own part.
 inline constexpr std::string_view open_questions_marker =
-    "<!-- claims 7-11: written by examples/paper_open_questions.cpp -->";
+    "<!-- claims 7-11: written by examples/paper_open_questions/ -->";
 
 /// The text of `path` before (or from) the open-questions marker; empty if the file or the marker is missing.
 inline std::string report_part(const std::filesystem::path& path, bool before_marker) {

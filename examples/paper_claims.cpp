@@ -581,31 +581,7 @@ std::string randomization_table(const RandomizationResults& randomization, const
     return md.str();
 }
 
-/// A table cell for samples that may hold undefined (NaN) values: the summary of the defined ones, and how
-/// many were left out.
-std::string defined_cell(const std::vector<double>& v) {
-    std::vector<double> kept;
-    for (const double x : v)
-        if (!std::isnan(x)) kept.push_back(x);
-    const std::size_t left_out = v.size() - kept.size();
-    std::string cell = kept.size() >= 2 ? format(summary(kept)) : "undefined";
-    if (left_out > 0) cell += " [" + std::to_string(left_out) + " constant maps left out]";
-    return cell;
-}
 
-/// The paired difference a - b over the images where both are defined, described, with how many were left out.
-std::string defined_difference(const std::vector<double>& a, const std::vector<double>& b) {
-    std::vector<double> kept_a, kept_b;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (!std::isnan(a[i]) && !std::isnan(b[i])) {
-            kept_a.push_back(a[i]);
-            kept_b.push_back(b[i]);
-        }
-    if (kept_a.size() < 2) return "undefined";
-    std::string cell = describe(metrics::paired_difference(kept_a, kept_b));
-    if (kept_a.size() < a.size()) cell += " [" + std::to_string(a.size() - kept_a.size()) + " images left out]";
-    return cell;
-}
 
 /// A table of every metric per method.
 std::string metric_table(const MethodResults& results, const std::vector<Method>& methods) {

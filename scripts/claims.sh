@@ -4,8 +4,8 @@
 # The claims experiment: installs what is needed, builds examples/paper_claims.cpp and measures the paper's
 # claims 1-6 on 500 Fashion-MNIST test images with the shipped models; writes RESULTS.md and the plots in
 # docs/results/ (about 40 minutes on 2 cores, 8 of them for the six claims). With --open-questions it runs
-# examples/paper_open_questions.cpp instead: claims 7-11, the paper's open questions, with the penalized
-# models of scripts/train-claims-models.sh (the full run takes about half an hour). Each rewrites only its own part of RESULTS.md.
+# examples/paper_open_questions/ instead: claims 7-11, the paper's open questions, with the penalized
+# models of scripts/train-claims-models.sh (about 8 minutes). Each rewrites only its own part of RESULTS.md.
 # Extra arguments go to the program, e.g. --quick (16 images, under a minute, written to claims-quick/) or
 # --count N.
 # Usage: scripts/claims.sh [--open-questions] [program options]
