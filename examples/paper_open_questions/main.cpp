@@ -556,9 +556,8 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
        << "On this run (" << std::max(1u, std::thread::hardware_concurrency()) << " hardware threads): the " << penalty_results.size() + 2 << " models of claims 7-9 " << fixed(penalty_seconds, 0)
        << " s, claim 10 " << fixed(architecture_seconds, 0) << " s, claim 11 " << fixed(fluctuation_seconds, 0) << " s; " << fixed(total, 0)
        << " s in all. The 1-minute load average was " << load_before << " just before the run and " << load_average()
-       << " at its end. Training the models (`scripts/train-claims-models.sh`) is not counted: on the 2-core machine "
-          "that made the shipped ones, 5-6 minutes for each penalized CNN and 22 minutes for the ResNet (while the "
-          "CNNs trained beside it).\n";
+       << " at its end. Training the models (`scripts/train-claims-models.sh`) is not counted; README's table of "
+          "shipped models says how long it took.\n";
 
     // Claims 1-6 (paper_claims) precede this part in the same file: keep them, one blank line apart.
     std::string claims_1_to_6 = report_part(report_path, true);
