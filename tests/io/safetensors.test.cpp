@@ -122,7 +122,15 @@ TEST_CASE("read_safetensors reads the PyTorch expected outputs", "[io][safetenso
     }
     REQUIRE(file.tensors.count("scores") == 1);
     CHECK(file.tensors.at("scores").shape == std::vector<std::size_t>{3, 5});
-    CHECK(file.tensors.size() == 6);
+    // And the gradient penalties' oracle (tests/nn/gradient_penalty.test.cpp): the labels, and per penalty its
+    // mean and one weight gradient per parameter, shaped like the parameter.
+    CHECK(file.tensors.at("penalty_labels").shape == std::vector<std::size_t>{3});
+    for (const std::string kind : {"norm", "neighbour"}) {
+        CHECK(file.tensors.at("penalty_" + kind + "_mean").shape == std::vector<std::size_t>{1});
+        CHECK(file.tensors.at("penalty_" + kind + "/0.weight").shape == std::vector<std::size_t>{4, 1, 3, 3});
+        CHECK(file.tensors.at("penalty_" + kind + "/6.bias").shape == std::vector<std::size_t>{5});
+    }
+    CHECK(file.tensors.size() == 6 + 1 + 2 * (1 + 6));
 
     const auto& inputs = file.tensors.at("inputs").values;
     CHECK(inputs[0] == 0.922091246f);
