@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -83,21 +84,24 @@ inline smoothgrad::metrics::Summary paired_defined(const std::vector<double>& a,
     return smoothgrad::metrics::paired_difference(kept_a, kept_b);
 }
 
-/// The mean of the defined values (not NaN), NaN if there are none.
-inline double defined_mean(const std::vector<double>& v) {
-    double sum = 0.0;
-    std::size_t count = 0;
-    for (const double x : v)
-        if (!std::isnan(x)) sum += x, ++count;
-    return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
-}
-
-/// "mean ± half-width" over the defined values (NaN marks a metric that a constant map leaves undefined),
-/// with how many were left out.
-inline std::string defined_cell(const std::vector<double>& v) {
+/// The defined values of `v` (not NaN: NaN marks a metric that a constant map leaves undefined).
+inline std::vector<double> defined_values(const std::vector<double>& v) {
     std::vector<double> kept;
     for (const double x : v)
         if (!std::isnan(x)) kept.push_back(x);
+    return kept;
+}
+
+/// The mean of the defined values, NaN if there are none.
+inline double defined_mean(const std::vector<double>& v) {
+    const std::vector<double> kept = defined_values(v);
+    return kept.empty() ? std::numeric_limits<double>::quiet_NaN()
+                        : std::accumulate(kept.begin(), kept.end(), 0.0) / static_cast<double>(kept.size());
+}
+
+/// "mean ± half-width" over the defined values, with how many were left out.
+inline std::string defined_cell(const std::vector<double>& v) {
+    const std::vector<double> kept = defined_values(v);
     const std::size_t left_out = v.size() - kept.size();
     std::string cell = kept.size() >= 2 ? format(summary(kept)) : "undefined";
     if (left_out > 0) cell += " [" + std::to_string(left_out) + " constant maps left out]";

@@ -35,6 +35,7 @@
 
 #include <smoothgrad/metrics/metrics.hpp>
 
+#include "claims_images.hpp"
 #include "claims_metrics.hpp"
 #include "claims_report.hpp"
 #include "figure_support.hpp"
@@ -247,30 +248,6 @@ void progress(std::string_view part, Index done, Index total) {
 
 // ---------------------------------------------------------------------------------------------------
 // The experiment's parts
-
-struct Data {
-    std::vector<Vector> images;
-    std::vector<Index> labels;
-    std::vector<metrics::Mask> objects;
-};
-
-Data pick_images(const Dataset& test, const Options& options, Index count) {
-    Data data;
-    std::vector<Index> indices = options.images;
-    if (indices.empty())
-        for (Index k = 0; k < std::min<Index>(count, test.images.cols()); ++k) indices.push_back(k);
-    for (const Index k : indices) {
-        detail::require(k >= 0 && k < test.images.cols(), who, "--images: index must be in [0, ", test.images.cols(),
-                        "), got ", k);
-        data.images.push_back(test.images.col(k));
-        data.labels.push_back(test.labels[static_cast<std::size_t>(k)]);
-        data.objects.push_back(metrics::object_mask(data.images.back()));
-    }
-    detail::require(data.images.size() >= 2, who, "needs at least 2 images for confidence intervals, got ",
-                    data.images.size());
-    return data;
-}
-
 
 /// Part A: every method on every image, for one model. Claims 1 and 4 and the main table.
 struct MethodResults {
@@ -608,7 +585,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
     detail::require<shape_error>(pair_net.input_size() == two_item::pair_shape.size() && pair_net.num_classes() == 10,
                                  who, "the two-item model '", paths.two_item.string(),
                                  "' must take 28x56x1 images and give 10 scores");
-    const Data data = pick_images(test, options, s.images);
+    const Data data = pick_images(test, options, s.images, 2, who);
     const std::uint64_t seed = options.seed;
     const auto methods = all_methods(s, seed);
     const auto cheaper = affordable_methods(s, seed);

@@ -125,23 +125,6 @@ std::vector<PenaltyModel> find_penalty_models(const fs::path& dir) {
 // ---------------------------------------------------------------------------------------------------
 // Measurements
 
-Data pick_images(const Dataset& test, const Options& options, Index count) {
-    std::vector<Index> indices = options.images;
-    if (indices.empty())
-        for (Index k = 0; k < std::min<Index>(count, test.images.cols()); ++k) indices.push_back(k);
-    Data data;
-    for (const Index k : indices) {
-        detail::require(k >= 0 && k < test.images.cols(), who, "--images: index must be in [0, ", test.images.cols(),
-                        "), got ", k);
-        data.images.push_back(test.images.col(k));
-        data.labels.push_back(test.labels[static_cast<std::size_t>(k)]);
-        data.objects.push_back(smoothgrad::metrics::object_mask(data.images.back()));
-    }
-    detail::require(data.images.size() >= 4, who, "needs at least 4 images for the correlations, got ",
-                    data.images.size());
-    return data;
-}
-
 /// One model's accuracy (per test image: 1 if right) and its vanilla and SmoothGrad maps' metrics.
 struct ModelResults {
     std::string name = {};
@@ -287,7 +270,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
     const auto total_start = Clock::now();
     const std::string load_before = load_average();
     const Dataset test = figures::load_test_set(options);
-    const Data data = pick_images(test, options, s.images);
+    const Data data = pick_images(test, options, s.images, 4, who);  // 4: the correlations' minimum
     const std::uint64_t seed = options.seed;
     const std::vector<PenaltyModel> penalized = find_penalty_models(penalty_dir);
 
@@ -481,13 +464,7 @@ int run(const Options& options, const Settings& s, const fs::path& report_path, 
     {
         const std::vector<double> tv_gain = difference(clean.vanilla[total_variation], clean.smooth[total_variation]);
         const std::vector<double> moran_gain = difference(clean.smooth[morans], clean.vanilla[morans]);
-        const auto defined = [](const std::vector<double>& v) {
-            std::vector<double> kept;
-            for (const double x : v)
-                if (!std::isnan(x)) kept.push_back(x);
-            return kept;
-        };
-        const auto log_ratio = summary(defined(fluctuation.log_ratio));
+        const auto log_ratio = summary(defined_values(fluctuation.log_ratio));
         // Over the images where both measures are defined (see defined_pairs).
         const auto spearman = [](const std::vector<double>& a, const std::vector<double>& b) {
             const auto [kept_a, kept_b] = defined_pairs(a, b);

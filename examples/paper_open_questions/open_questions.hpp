@@ -14,6 +14,8 @@
 #include <smoothgrad/io/idx.hpp>
 #include <smoothgrad/metrics/localization.hpp>
 
+#include "../claims_images.hpp"
+
 namespace open_questions {
 
 using smoothgrad::ImageShape;
@@ -45,12 +47,7 @@ struct Settings {
     double flat_range = 0.05;
 };
 
-/// The test images measured, with their labels and object masks (pixels > 0).
-struct Data {
-    std::vector<Vector> images;
-    std::vector<Index> labels;
-    std::vector<smoothgrad::metrics::Mask> objects;
-};
+using claims::Data;
 
 /// What claim 10 needs: the images, the two networks' files, where its plots go and how the report links them.
 struct ArchitectureInputs {

@@ -114,31 +114,19 @@ struct PenaltyScratch {
     Matrix directions;   ///< u = A g, per column
 };
 
-/// Writes into `gradients` (shaped like network.zero_gradients()) the weight gradient of
-/// scale * sum_j P(dS_{labels[j]}/dx at batch column j), and returns sum_j P. `workspace` holds the batch's
-/// forward pass afterwards. train_epoch calls it with scale = lambda / batch size, which makes it the
-/// gradient of lambda * mean_j P.
-inline double penalty_gradients(const Sequential& network, const Eigen::Ref<const Matrix>& batch,
-                                std::span<const int> labels, const GradientPenalty& penalty, double scale,
-                                Workspace& workspace, PenaltyScratch& scratch, ParameterGradients& gradients) {
-    constexpr std::string_view who = "penalty_gradients";
-    penalty_detail::check(penalty, who);
-    smoothgrad::detail::require<shape_error>(batch.rows() == network.input_size(), who, "batch has ", batch.rows(),
-                                             " rows, the network expects ", network.input_size());
-    smoothgrad::detail::require<shape_error>(static_cast<Index>(labels.size()) == batch.cols(), who, "got ",
-                                             labels.size(), " labels for ", batch.cols(), " columns");
-    const Index columns = batch.cols();
+namespace penalty_detail {
+
+/// penalty_gradients on the batch that the last network.forward(batch, workspace) ran, with labels that the
+/// caller checked: train_epoch's cross-entropy pass has made that forward pass already.
+inline double gradients_after_forward(const Sequential& network, std::span<const int> labels,
+                                      const GradientPenalty& penalty, double scale, Workspace& workspace,
+                                      PenaltyScratch& scratch, ParameterGradients& gradients) {
+    const Index columns = workspace.input.cols();
     scratch.unit_scores.setZero(network.num_classes(), columns);
-    for (Index j = 0; j < columns; ++j) {
-        const int label = labels[static_cast<std::size_t>(j)];
-        smoothgrad::detail::require(label >= 0 && label < network.num_classes(), who, "label ", j, " must be in [0, ",
-                                    network.num_classes(), "), got ", label);
-        scratch.unit_scores(label, j) = 1.0f;
-    }
-    (void)network.forward(batch, workspace);
+    for (Index j = 0; j < columns; ++j) scratch.unit_scores(labels[static_cast<std::size_t>(j)], j) = 1.0f;
     scratch.input_gradients = network.backward_input(scratch.unit_scores, ReluRule::gradient, workspace);
     const ImageShape& shape = network.input_shape();
-    scratch.directions.resize(batch.rows(), columns);
+    scratch.directions.resize(network.input_size(), columns);
     double total = 0.0;
     for (Index j = 0; j < columns; ++j) {
         const auto g = scratch.input_gradients.col(j);
@@ -149,6 +137,29 @@ inline double penalty_gradients(const Sequential& network, const Eigen::Ref<cons
     scratch.unit_scores *= static_cast<float>(2.0 * scale);
     network.directional_parameter_gradients(scratch.unit_scores, scratch.directions, workspace, gradients);
     return total;
+}
+
+}  // namespace penalty_detail
+
+/// Writes into `gradients` (shaped like network.zero_gradients()) the weight gradient of
+/// scale * sum_j P(dS_{labels[j]}/dx at batch column j), and returns sum_j P. `workspace` holds the batch's
+/// forward pass afterwards. train_epoch's use, scale = lambda / batch size, makes it the gradient of
+/// lambda * mean_j P.
+inline double penalty_gradients(const Sequential& network, const Eigen::Ref<const Matrix>& batch,
+                                std::span<const int> labels, const GradientPenalty& penalty, double scale,
+                                Workspace& workspace, PenaltyScratch& scratch, ParameterGradients& gradients) {
+    constexpr std::string_view who = "penalty_gradients";
+    penalty_detail::check(penalty, who);
+    smoothgrad::detail::require<shape_error>(batch.rows() == network.input_size(), who, "batch has ", batch.rows(),
+                                             " rows, the network expects ", network.input_size());
+    smoothgrad::detail::require<shape_error>(static_cast<Index>(labels.size()) == batch.cols(), who, "got ",
+                                             labels.size(), " labels for ", batch.cols(), " columns");
+    for (std::size_t j = 0; j < labels.size(); ++j) {
+        smoothgrad::detail::require(labels[j] >= 0 && labels[j] < network.num_classes(), who, "label ", j,
+                                    " must be in [0, ", network.num_classes(), "), got ", labels[j]);
+    }
+    (void)network.forward(batch, workspace);
+    return penalty_detail::gradients_after_forward(network, labels, penalty, scale, workspace, scratch, gradients);
 }
 
 }  // namespace smoothgrad::nn

@@ -29,7 +29,7 @@ struct TrainParams {
     double input_noise_stddev = 0.0;  ///< Gaussian noise added to training inputs (SmoothGrad paper, Sec. 3.5)
     bool shuffle = true;              ///< visit the samples in shuffled_indices order, else in order
     /// A penalty on the true class's input gradient added to the loss (none by default; see
-    /// gradient_penalty.hpp). A penalized epoch of the small CNN takes about 2.5 times a plain one.
+    /// gradient_penalty.hpp). A penalized epoch of the small CNN takes 2 to 2.5 times a plain one.
     GradientPenalty penalty{};
 };
 
@@ -164,8 +164,9 @@ double train_epoch(Sequential& network, const Matrix& images, std::span<const in
             if (!penalized) return;
             const auto p = static_cast<std::size_t>(part);
             ParameterGradients& extra = penalty_part_gradients[p];
-            penalty_sums[p] = penalty_gradients(
-                network, batch.middleCols(first, columns),
+            // The workspace still holds this part's forward pass.
+            penalty_sums[p] = penalty_detail::gradients_after_forward(
+                network,
                 std::span<const int>(batch_labels).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(columns)),
                 params.penalty, params.penalty.weight / static_cast<double>(count), workspace, penalty_scratch[p], extra);
             for (std::size_t k = 0; k < extra.size(); ++k) workspace.parameter_gradients[k] += extra[k];
