@@ -19,11 +19,11 @@
 ///   never a library's transcendental functions.
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
 
+#include "smoothgrad/detail/bit_cast.hpp"
 #include "smoothgrad/detail/eigen_core.hpp"
 
 namespace smoothgrad {
@@ -100,10 +100,10 @@ public:
         // ln a = e ln 2 + ln m with a = 2^e m, m in [sqrt(1/2), sqrt(2)), and ln m = 2 atanh(t) with
         // t = (m - 1) / (m + 1), |t| <= 0.172, by its series to t^9 (truncation below 1e-9).
         const auto a = static_cast<float>((bits >> 40) + 1);
-        const auto a_bits = std::bit_cast<std::uint32_t>(a);
+        const auto a_bits = detail::bit_cast<std::uint32_t>(a);
         const std::uint32_t mantissa = (a_bits & 0x007FFFFFu) | 0x3F800000u;  // m in [1, 2)
-        const std::uint32_t above = std::bit_cast<float>(mantissa) > 1.41421356f ? 1u : 0u;
-        const float m = std::bit_cast<float>(mantissa - (above << 23));  // halved above sqrt(2)
+        const std::uint32_t above = detail::bit_cast<float>(mantissa) > 1.41421356f ? 1u : 0u;
+        const float m = detail::bit_cast<float>(mantissa - (above << 23));  // halved above sqrt(2)
         const std::int32_t exponent = static_cast<std::int32_t>(a_bits >> 23) - 127 + static_cast<std::int32_t>(above);
         const float t = (m - 1.0f) / (m + 1.0f);
         const float t2 = t * t;
@@ -118,7 +118,7 @@ public:
         // correctly rounded, but its errno branch stops compilers from vectorizing the loop).
         const float y = -2.0f * log_u;
         const float y_or_tiny = std::max(y, 1e-30f);  // u = 1 gives y = 0 and radius 0 * guess = 0
-        float guess = std::bit_cast<float>(0x5F3759DFu - (std::bit_cast<std::uint32_t>(y_or_tiny) >> 1));
+        float guess = detail::bit_cast<float>(0x5F3759DFu - (detail::bit_cast<std::uint32_t>(y_or_tiny) >> 1));
         const float half_y = 0.5f * y_or_tiny;
         for (int step = 0; step < 3; ++step) guess *= std::fma(-half_y, guess * guess, 1.5f);
         const float radius = y * guess;
@@ -141,15 +141,15 @@ public:
         cosine = std::fma(z, cosine, 1.0f);
         // Rotate by the quadrant: cos(q pi/2 + phi) = (c, -s, -c, s) and sin(q pi/2 + phi) = (s, c, -s, -c)
         // for q = 0 .. 3, by bit masks so that the loop has no branch.
-        const auto c_bits = std::bit_cast<std::uint32_t>(cosine);
-        const auto s_bits = std::bit_cast<std::uint32_t>(sine);
+        const auto c_bits = detail::bit_cast<std::uint32_t>(cosine);
+        const auto s_bits = detail::bit_cast<std::uint32_t>(sine);
         const std::uint32_t swap = 0u - static_cast<std::uint32_t>(quadrant & 1);
         const std::uint32_t x_bits = (c_bits & ~swap) | (s_bits & swap);
         const std::uint32_t y_bits = (s_bits & ~swap) | (c_bits & swap);
         const auto negate_x = static_cast<std::uint32_t>(((quadrant + 1) >> 1) & 1) << 31;
         const auto negate_y = static_cast<std::uint32_t>(quadrant >> 1) << 31;
-        cosine_part = radius * std::bit_cast<float>(x_bits ^ negate_x);
-        sine_part = radius * std::bit_cast<float>(y_bits ^ negate_y);
+        cosine_part = radius * detail::bit_cast<float>(x_bits ^ negate_x);
+        sine_part = radius * detail::bit_cast<float>(y_bits ^ negate_y);
     }
 
 private:

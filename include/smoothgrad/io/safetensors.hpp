@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -31,6 +30,7 @@
 #include <vector>
 
 #include "smoothgrad/core/error.hpp"
+#include "smoothgrad/detail/bit_cast.hpp"
 #include "smoothgrad/io/detail/quote.hpp"
 
 namespace smoothgrad {
@@ -100,8 +100,8 @@ template <std::size_t Bytes>
     const std::uint32_t sign = static_cast<std::uint32_t>(bits >> 15) << 31;
     const std::uint32_t exponent = (bits >> 10) & 0x1fu;
     const std::uint32_t mantissa = bits & 0x3ffu;
-    if (exponent == 0x1f) return std::bit_cast<float>(sign | 0x7f800000u | (mantissa << 13));  // inf, NaN
-    if (exponent != 0) return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+    if (exponent == 0x1f) return detail::bit_cast<float>(sign | 0x7f800000u | (mantissa << 13));  // inf, NaN
+    if (exponent != 0) return detail::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
     // Zero or subnormal: mantissa * 2^-24 is exact in float.
     const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
     return sign != 0 ? -magnitude : magnitude;
@@ -118,7 +118,7 @@ template <std::size_t Bytes>
 
 /// bfloat16 to float: bfloat16 is the upper half of a binary32, so the conversion is exact.
 [[nodiscard]] inline float bfloat16_to_float(std::uint16_t bits) noexcept {
-    return std::bit_cast<float>(std::uint32_t{bits} << 16);
+    return detail::bit_cast<float>(std::uint32_t{bits} << 16);
 }
 
 /// The dtypes the reader converts to float, with their sizes in bytes (0: unsupported).
@@ -130,8 +130,8 @@ template <std::size_t Bytes>
 }
 
 [[nodiscard]] inline float safetensors_decode(std::string_view dtype, const std::byte* p) noexcept {
-    if (dtype == "F32") return std::bit_cast<float>(static_cast<std::uint32_t>(load_le<4>(p)));
-    if (dtype == "F64") return double_to_float(std::bit_cast<double>(load_le<8>(p)));
+    if (dtype == "F32") return detail::bit_cast<float>(static_cast<std::uint32_t>(load_le<4>(p)));
+    if (dtype == "F64") return double_to_float(detail::bit_cast<double>(load_le<8>(p)));
     if (dtype == "F16") return half_to_float(static_cast<std::uint16_t>(load_le<2>(p)));
     return bfloat16_to_float(static_cast<std::uint16_t>(load_le<2>(p)));
 }
@@ -267,7 +267,7 @@ struct SafetensorsEntry {
     put_le(text.size(), 8);
     for (const char c : text) bytes.push_back(static_cast<std::byte>(c));
     for (const auto& entry : file.tensors) {
-        for (const float value : entry.second.values) put_le(std::bit_cast<std::uint32_t>(value), 4);
+        for (const float value : entry.second.values) put_le(detail::bit_cast<std::uint32_t>(value), 4);
     }
     return bytes;
 }

@@ -6,7 +6,6 @@
 /// drawn from a reference set and whose path point is drawn at random, averaged over samples.
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <string_view>
@@ -15,6 +14,7 @@
 #include "smoothgrad/core/concepts.hpp"
 #include "smoothgrad/core/random.hpp"
 #include "smoothgrad/core/target.hpp"
+#include "smoothgrad/detail/bit_cast.hpp"
 #include "smoothgrad/detail/checks.hpp"
 
 namespace smoothgrad {
@@ -106,7 +106,7 @@ private:
     [[nodiscard]] static std::uint64_t input_key(const Eigen::Ref<const Vector>& input) noexcept {
         std::uint64_t key = static_cast<std::uint64_t>(input.size());
         for (Index f = 0; f < input.size(); ++f) {
-            key = (key ^ std::bit_cast<std::uint32_t>(input[f])) * 0x9E3779B97F4A7C15ULL;
+            key = (key ^ detail::bit_cast<std::uint32_t>(input[f])) * 0x9E3779B97F4A7C15ULL;
             key ^= key >> 29;
         }
         return key;
