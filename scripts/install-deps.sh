@@ -16,8 +16,12 @@ packages=(
     python3-skimage                                # XRAI's segmentation is checked against scikit-image
     libssl-dev                                     # SHA-256 of model files in smoothgrad-explain's shard manifests
     slurm-wlm munge                                # the cluster test runs a private single-node Slurm
+    emscripten chromium                            # the browser explorer (examples/web) and its tests
     "$@"
 )
+# The browser tests install puppeteer-core with npm. Node.js comes with emscripten (Debian's nodejs, or one
+# already installed, such as NodeSource's, which brings its own npm); Debian's npm only where none is there.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -2,7 +2,8 @@
 # SPDX-FileCopyrightText: 2026 The smoothgrad authors
 # SPDX-License-Identifier: Apache-2.0
 # The whole test suite, in three stages:
-#   1. every test and example built with warnings as errors (Release) and run with ctest; then the tests
+#   1. every test and example built with warnings as errors (Release) and run with ctest (the browser
+#      explorer too: compiled to WebAssembly and driven in headless Chromium); then the tests
 #      that check bit-identity across batch widths and threads again, with a consumer of the umbrella
 #      header, built with -march=native, x86-64-v4 (AVX-512) and x86-64-v3 (AVX2), run where the CPU can;
 #   2. every test built with AddressSanitizer and UndefinedBehaviorSanitizer (-fno-sanitize-recover=all,
@@ -19,8 +20,10 @@ scripts/install-deps.sh
 jobs=$(nproc)
 # install-deps.sh installed Fashion-MNIST: the tests that read it must run, not skip ...
 export SMOOTHGRAD_REQUIRE_FASHION_MNIST=1
-# ... and scikit-image, which XRAI's segmentation is compared with.
+# ... and scikit-image, which XRAI's segmentation is compared with ...
 export SMOOTHGRAD_REQUIRE_SCIKIT_IMAGE=1
+# ... and Emscripten, Node.js and Chromium: the browser explorer is built and tested, not skipped.
+export SMOOTHGRAD_REQUIRE_WEB=1
 stage() { echo "test.sh: stage $1 done in $((SECONDS - stage_start)) s"; stage_start=$SECONDS; }
 stage_start=$SECONDS
 

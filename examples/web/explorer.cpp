@@ -1,0 +1,288 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+// The browser explorer's WebAssembly module (built with Emscripten by examples/web/CMakeLists.txt): the
+// library's reference network, methods, SmoothGrad and visualization behind a few C functions that
+// worker.js calls. A request's settings arrive as JSON; images and maps cross as arrays in the module's
+// memory. Every function returns 0 on success, else -1 with the message in explorer_error().
+//
+// The settings mean what smoothgrad-explain's flags of the same names mean, with its defaults, so that a
+// map here equals the command line's for the same image and settings (tests/web checks it).
+#include <emscripten/emscripten.h>
+
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <smoothgrad/nn/serialization.hpp>
+#include <smoothgrad/smoothgrad.hpp>
+
+/// Hands SmoothGrad's progress to the worker's Module.onProgress, which posts it to the page.
+EM_JS(void, report_progress, (double done, double total), {
+    if (Module.onProgress) Module.onProgress(done, total);
+});
+
+namespace {
+using namespace smoothgrad;
+using nlohmann::json;
+
+constexpr std::string_view who = "explorer";
+
+/// What a request asks for. The names and defaults are smoothgrad-explain's.
+struct Settings {
+    std::string method = "vanilla";
+    bool smooth = false;                       // SmoothGrad around the method
+    double noise_level = 0.15;                 // sigma / (x_max - x_min)
+    Index samples = 50;                        // SmoothGrad's n
+    Aggregation aggregation = Aggregation::mean;
+    std::uint64_t seed = 0;
+    Index steps = 50;                          // integrated gradients, blur IG, guided IG
+    Index layer = 4;                           // Grad-CAM's layer (the second ReLU of the shipped CNN)
+    Index occlusion_size = 15;
+    std::optional<Index> target_class;         // the predicted class when not given
+    bool signed_map = false;                   // show the sign (diverging colours) instead of |map|
+    double percentile = 99.0;                  // the display's clipping percentile
+};
+
+/// Reads one optional field of `request`, checking its type; `what` names it in errors.
+template <class T>
+void read_field(const json& request, const char* what, T& value) {
+    const auto it = request.find(what);
+    if (it == request.end() || it->is_null()) return;
+    try {
+        value = it->get<T>();
+    } catch (const json::exception&) {
+        throw argument_error(detail::message(who, ": '", what, "' has the wrong type: ", it->dump()));
+    }
+}
+
+[[nodiscard]] Aggregation aggregation_named(const std::string& name) {
+    if (name == "mean") return Aggregation::mean;
+    if (name == "square") return Aggregation::mean_of_squares;
+    if (name == "variance") return Aggregation::variance;
+    throw argument_error(detail::message(who, ": aggregation must be mean, square or variance, got '", name, "'"));
+}
+
+[[nodiscard]] Settings settings_from(const std::string& text) {
+    json request;
+    try {
+        request = json::parse(text);
+    } catch (const json::parse_error& e) {
+        throw argument_error(detail::message(who, ": the request is not JSON: ", e.what()));
+    }
+    detail::require(request.is_object(), who, ": the request must be a JSON object, got ", request.dump());
+    Settings s;
+    std::string aggregation = "mean";
+    std::optional<Index> target;
+    read_field(request, "method", s.method);
+    read_field(request, "smooth", s.smooth);
+    read_field(request, "noise_level", s.noise_level);
+    read_field(request, "samples", s.samples);
+    read_field(request, "aggregation", aggregation);
+    read_field(request, "seed", s.seed);
+    read_field(request, "steps", s.steps);
+    read_field(request, "layer", s.layer);
+    read_field(request, "occlusion_size", s.occlusion_size);
+    if (request.contains("class") && !request["class"].is_null()) read_field(request, "class", target.emplace());
+    read_field(request, "signed", s.signed_map);
+    read_field(request, "percentile", s.percentile);
+    s.aggregation = aggregation_named(aggregation);
+    detail::require(s.samples >= 1, who, ": samples must be >= 1, got ", s.samples);
+    detail::require(s.steps >= 1, who, ": steps must be >= 1, got ", s.steps);
+    detail::require(std::isfinite(s.noise_level) && s.noise_level >= 0.0, who,
+                    ": noise_level must be finite and >= 0, got ", s.noise_level);
+    if (target) {
+        detail::require(*target >= 0, who, ": class must be >= 0, got ", *target);
+        s.target_class = *target;
+    }
+    return s;
+}
+
+/// The loaded model and the last result, which JavaScript reads through the accessors below.
+struct State {
+    std::optional<nn::LoadedNetwork> model;
+    std::string info;  // JSON: the classes, the input shape and the layers
+    Vector map;        // the last map, HWC like the input
+    std::vector<std::uint8_t> map_rgba, overlay_rgba;
+    std::string result;  // JSON: the prediction
+    std::string error;
+};
+
+State& state() {
+    static State s;
+    return s;
+}
+
+const nn::Sequential& network() {
+    detail::require(state().model.has_value(), who, ": no model is loaded (call explorer_load_model first)");
+    return state().model->network;
+}
+
+/// The map of `input` by `method`, wrapped in SmoothGrad when asked; SmoothGrad reports its progress to
+/// JavaScript (Module.onProgress), and keys its noise by input index 0, as smoothgrad-explain does for
+/// its first input.
+template <class Method>
+[[nodiscard]] Vector map_by(const Method& method, const Vector& input, Index target, const Settings& s) {
+    const nn::Sequential& net = network();
+    if (!s.smooth) return method(net, input, target);
+    const SmoothGrad<Method> smooth{
+        .method = method,
+        .samples = s.samples,
+        .noise_level = s.noise_level,
+        .aggregation = s.aggregation,
+        .batch_size = 10,  // progress every 10 samples; the maps do not depend on it
+        .seed = s.seed,
+        .first_input = 0,
+        .progress = [](Index done, Index total) { report_progress(static_cast<double>(done), static_cast<double>(total)); },
+        .threads = 1};
+    return smooth(net, input, target);
+}
+
+[[nodiscard]] Vector map_of(const Vector& input, Index target, const Settings& s) {
+    const ImageShape shape = network().input_shape();
+    const std::string& m = s.method;
+    if (m == "vanilla") return map_by(VanillaGradient{}, input, target, s);
+    if (m == "gradient-x-input") return map_by(GradientTimesInput{}, input, target, s);
+    if (m == "integrated-gradients") return map_by(IntegratedGradients{.steps = s.steps}, input, target, s);
+    if (m == "guided-backprop") return map_by(GuidedBackprop{}, input, target, s);
+    if (m == "deconvnet") return map_by(Deconvnet{}, input, target, s);
+    if (m == "blur-ig") return map_by(BlurIntegratedGradients{.shape = shape, .steps = s.steps}, input, target, s);
+    if (m == "guided-ig") return map_by(GuidedIntegratedGradients{.steps = s.steps}, input, target, s);
+    if (m == "grad-cam") return map_by(GradCam{.layer = s.layer, .shape = shape}, input, target, s);
+    if (m == "guided-grad-cam")
+        return map_by(GuidedGradCam{.grad_cam = {.layer = s.layer, .shape = shape}}, input, target, s);
+    if (m == "occlusion") return map_by(Occlusion{.shape = shape, .size = s.occlusion_size}, input, target, s);
+    if (m == "xrai") return map_by(Xrai{.shape = shape, .steps = s.steps}, input, target, s);
+    throw argument_error(detail::message(who, ": method must be vanilla, gradient-x-input, integrated-gradients, "
+                                              "guided-backprop, deconvnet, blur-ig, guided-ig, grad-cam, "
+                                              "guided-grad-cam, occlusion or xrai, got '", m, "'"));
+}
+
+/// RGBA bytes of an RGB image in [0, 1], for a canvas's ImageData.
+[[nodiscard]] std::vector<std::uint8_t> rgba_of(const Image& rgb) {
+    const Index pixels = rgb.shape.height * rgb.shape.width;
+    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(4 * pixels));
+    for (Index p = 0; p < pixels; ++p) {
+        for (Index c = 0; c < 3; ++c)
+            bytes[static_cast<std::size_t>(4 * p + c)] =
+                static_cast<std::uint8_t>(std::lround(255.0f * std::clamp(rgb.pixels[3 * p + c], 0.0f, 1.0f)));
+        bytes[static_cast<std::size_t>(4 * p + 3)] = 255;
+    }
+    return bytes;
+}
+
+/// The model's description for the page: class names, input shape, and each layer's spec and output shape
+/// (Grad-CAM needs a layer with a height and width).
+[[nodiscard]] std::string describe(const nn::LoadedNetwork& loaded) {
+    const nn::Sequential& net = loaded.network;
+    const ImageShape in = net.input_shape();
+    json info = {{"classes", loaded.class_names},
+                 {"input", {{"height", in.height}, {"width", in.width}, {"channels", in.channels}}},
+                 {"metadata", loaded.metadata}};
+    // The spec lists the layers after "input HxWxC", one per ';'.
+    std::vector<std::string> specs;
+    const std::string spec = net.to_spec();
+    for (std::size_t start = spec.find(';'); start != std::string::npos;) {
+        const std::size_t end = spec.find(';', start + 1);
+        specs.push_back(spec.substr(start + 2, end == std::string::npos ? std::string::npos : end - start - 2));
+        start = end;
+    }
+    json layers = json::array();
+    for (std::size_t i = 0; i < net.layers().size(); ++i) {
+        const ImageShape out = net.shape(i + 1);
+        layers.push_back({{"index", i}, {"spec", i < specs.size() ? specs[i] : ""},
+                          {"height", out.height}, {"width", out.width}, {"channels", out.channels}});
+    }
+    info["layers"] = layers;
+    return info.dump();
+}
+
+/// Runs `work`, turning an exception into -1 and its message.
+template <class Work>
+int guarded(const Work& work) {
+    try {
+        work();
+        state().error.clear();
+        return 0;
+    } catch (const std::exception& e) {
+        state().error = e.what();
+    } catch (...) {
+        state().error = std::string(who) + ": an unknown error";
+    }
+    return -1;
+}
+
+}  // namespace
+
+extern "C" {
+
+/// Loads a reference network from the `size` bytes of a safetensors file at `bytes`.
+EMSCRIPTEN_KEEPALIVE int explorer_load_model(const std::uint8_t* bytes, int size) {
+    return guarded([&] {
+        detail::require(bytes != nullptr && size > 0, who, ": the model file is empty");
+        const auto* begin = reinterpret_cast<const std::byte*>(bytes);
+        nn::LoadedNetwork loaded = nn::load_network(
+            read_safetensors_from_memory(std::span<const std::byte>(begin, static_cast<std::size_t>(size)), "model"));
+        loaded.network.set_threads(1);  // a Web Worker without shared memory has one thread
+        state().info = describe(loaded);
+        state().model = std::move(loaded);
+    });
+}
+
+/// Explains the image of `size` values at `pixels` (HWC, in [0, 1] as pixel / 255) with the settings of
+/// the JSON `request`; the map, its pictures and the prediction are then read by the accessors below.
+EMSCRIPTEN_KEEPALIVE int explorer_explain(const float* pixels, int size, const char* request) {
+    return guarded([&] {
+        const nn::Sequential& net = network();
+        detail::require<shape_error>(pixels != nullptr && size == net.input_size(), who, ": the image has ", size,
+                                     " values, the model takes ", net.input_size());
+        const Settings s = settings_from(request != nullptr ? request : "");
+        const Vector input = Eigen::Map<const Vector>(pixels, size);
+        detail::require(input.allFinite(), who, ": the image has NaN or Inf values");
+
+        const Vector scores = net.scores(input);
+        Index predicted = 0;
+        scores.maxCoeff(&predicted);
+        const Index target = s.target_class.value_or(predicted);
+        detail::require(target < net.num_classes(), who, ": class must be in [0, ", net.num_classes(), "), got ", target);
+        const Eigen::VectorXd exponentials = (scores.array() - scores[predicted]).exp().cast<double>();
+        const Eigen::VectorXd probabilities = exponentials / exponentials.sum();
+
+        State& out = state();
+        out.map = map_of(input, target, s);
+        const ImageShape shape = net.input_shape();
+        const NormalizeParams display{.clip_percentile = s.percentile};
+        const Image magnitude = normalize_unit(reduce_channels(out.map, shape, ChannelReduction::sum_abs), display);
+        const Image picture = s.signed_map
+                                  ? apply_colormap(normalize_signed(reduce_channels(out.map, shape, ChannelReduction::sum), display),
+                                                   Colormap::diverging)
+                                  : apply_colormap(magnitude, Colormap::heat);
+        out.map_rgba = rgba_of(picture);
+        out.overlay_rgba = rgba_of(blend(apply_colormap(magnitude, Colormap::heat), Image{input, shape}, 0.6f));
+        out.result = json{{"predicted", predicted},
+                          {"explained", target},
+                          {"probabilities", std::vector<double>(probabilities.data(), probabilities.data() + probabilities.size())}}
+                         .dump();
+    });
+}
+
+/// The last error's message.
+EMSCRIPTEN_KEEPALIVE const char* explorer_error() { return state().error.c_str(); }
+/// The loaded model's description (JSON).
+EMSCRIPTEN_KEEPALIVE const char* explorer_model_info() { return state().info.c_str(); }
+/// The last prediction (JSON).
+EMSCRIPTEN_KEEPALIVE const char* explorer_result() { return state().result.c_str(); }
+/// The last map: explorer_map_size() floats, HWC.
+EMSCRIPTEN_KEEPALIVE const float* explorer_map() { return state().map.data(); }
+EMSCRIPTEN_KEEPALIVE int explorer_map_size() { return static_cast<int>(state().map.size()); }
+/// The last map and its overlay on the image as RGBA bytes, height x width x 4.
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* explorer_map_rgba() { return state().map_rgba.data(); }
+EMSCRIPTEN_KEEPALIVE const std::uint8_t* explorer_overlay_rgba() { return state().overlay_rgba.data(); }
+EMSCRIPTEN_KEEPALIVE int explorer_rgba_size() { return static_cast<int>(state().map_rgba.size()); }
+
+}  // extern "C"

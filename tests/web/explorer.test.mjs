@@ -1,0 +1,214 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+// The browser explorer (examples/web) in headless Chromium, driven by puppeteer-core: the built page is
+// served by `python3 -m http.server`, as README says to serve it, and used through its controls as a reader
+// would. tests/web/CMakeLists.txt runs it with these variables:
+//   SMOOTHGRAD_WEB_SITE        the built page's folder
+//   SMOOTHGRAD_PYTHON          the Python that serves it
+//   SMOOTHGRAD_CHROMIUM        the browser
+//   SMOOTHGRAD_VANILLA_NPY     smoothgrad-explain's vanilla map of test image 0
+//   SMOOTHGRAD_SMOOTHGRAD_NPY  its SmoothGrad map (n = 50, noise level 15 %, seed 0)
+//   SMOOTHGRAD_SCREENSHOT      where the page's screenshot goes
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import {after, before, test} from 'node:test';
+
+import puppeteer from 'puppeteer-core';
+
+const variable = (name) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`explorer.test.mjs: set ${name}`);
+    return value;
+};
+const site = variable('SMOOTHGRAD_WEB_SITE');
+
+/// A float32 little-endian .npy file's values (the format smoothgrad-explain --npy writes).
+function readNpy(file) {
+    const bytes = fs.readFileSync(file);
+    assert.equal(bytes.subarray(0, 6).toString('latin1'), '\x93NUMPY', `${file} is not a .npy file`);
+    const headerLength = bytes.readUInt16LE(8);
+    const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+    assert.match(header, /'descr': '<f4'/, `${file} does not hold little-endian float32`);
+    const data = bytes.subarray(10 + headerLength);
+    return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+}
+
+/// max |a - b| / max |b|.
+function relativeDifference(a, b) {
+    assert.equal(a.length, b.length, 'the maps differ in size');
+    let difference = 0, scale = 0;
+    for (let i = 0; i < a.length; ++i) {
+        difference = Math.max(difference, Math.abs(a[i] - b[i]));
+        scale = Math.max(scale, Math.abs(b[i]));
+    }
+    assert.ok(scale > 0, 'the reference map is all zeros');
+    return difference / scale;
+}
+
+let server, browser, page;
+const problems = [];  // console errors, page errors and failed requests, over the whole session
+
+/// Starts `python3 -m http.server` on a free loopback port in the site's folder; resolves to its port.
+function serve() {
+    server = spawn(variable('SMOOTHGRAD_PYTHON'), ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1'],
+                   {cwd: site, stdio: ['ignore', 'pipe', 'pipe']});
+    return new Promise((resolve, reject) => {
+        let output = '';
+        server.stdout.on('data', (chunk) => {
+            output += chunk;
+            const port = /port (\d+)/.exec(output);
+            if (port) resolve(Number(port[1]));
+        });
+        server.stderr.on('data', (chunk) => { output += chunk; });  // its request log, read so that it never blocks
+        server.on('exit', (code) => reject(new Error(`http.server exited with ${code}: ${output}`)));
+        server.on('error', reject);
+    });
+}
+
+before(async () => {
+    const port = await serve();
+    // The flags keep Chromium off the network, which this machine does not have (and root needs --no-sandbox).
+    browser = await puppeteer.launch({
+        executablePath: variable('SMOOTHGRAD_CHROMIUM'),
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+               '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    page = await browser.newPage();
+    page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+        if (message.type() === 'warn') console.log(`# console warning: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+    await page.setViewport({width: 1280, height: 1000});
+    await page.goto(`http://127.0.0.1:${port}/`, {waitUntil: 'load'});
+    await page.evaluate(() => window.explorer.ready);
+    await page.evaluate(() => window.explorer.idle());
+});
+
+after(async () => {
+    await browser?.close();
+    server?.kill();
+});
+
+/// Waits until every queued map is shown, and returns the main one.
+async function mainResult() {
+    await page.evaluate(() => window.explorer.idle());
+    return page.evaluate(() => {
+        const main = window.explorer.main;
+        return {...main, map: Array.from(main.map)};
+    });
+}
+
+async function setSmoothGrad(on) {
+    if ((await page.$eval('#smooth', (box) => box.checked)) !== on) await page.click('#smooth');
+}
+
+test('the page loads the model and test image 0 without errors', async () => {
+    assert.deepEqual(problems, []);
+    assert.match(await page.$eval('#status', (e) => e.textContent), /^Model loaded/);
+    const main = await mainResult();
+    assert.equal(main.source, 'test');
+    assert.equal(main.imageIndex, 0);
+    assert.match(await page.$eval('#prediction', (e) => e.textContent), /^Predicted: Ankle boot, p = 0\.\d{3} \(true: Ankle boot\)$/);
+});
+
+test("test image 0's vanilla map equals smoothgrad-explain's to 1e-5", async () => {
+    await page.select('#method', 'vanilla');
+    await setSmoothGrad(false);
+    const main = await mainResult();
+    assert.equal(main.settings.smooth, false);
+    const difference = relativeDifference(main.map, readNpy(variable('SMOOTHGRAD_VANILLA_NPY')));
+    console.log(`# vanilla: max |browser - command line| / max |command line| = ${difference.toExponential(2)}`);
+    assert.ok(difference <= 1e-5, `relative difference ${difference}`);
+});
+
+test("test image 0's SmoothGrad map (n = 50, 15 %, seed 0) equals smoothgrad-explain's to 1e-5", async () => {
+    await setSmoothGrad(true);
+    const main = await mainResult();
+    assert.deepEqual([main.settings.smooth, main.settings.samples, main.settings.noise_level, main.settings.seed,
+                      main.settings.aggregation], [true, 50, 0.15, 0, 'mean']);
+    const difference = relativeDifference(main.map, readNpy(variable('SMOOTHGRAD_SMOOTHGRAD_NPY')));
+    console.log(`# SmoothGrad: max |browser - command line| / max |command line| = ${difference.toExponential(2)}`);
+    assert.ok(difference <= 1e-5, `relative difference ${difference}`);
+});
+
+test('moving the noise-level slider changes the map and the figures', async () => {
+    const before = await mainResult();
+    const figureBefore = await page.$eval('#samples-strip canvas', (c) => c.toDataURL());
+    await page.focus('#noise-level');
+    for (let k = 0; k < 10; ++k) await page.keyboard.press('ArrowRight');
+    const afterMove = await mainResult();
+    assert.equal(await page.$eval('#noise-level-value', (e) => e.textContent), '25 %');
+    assert.equal(afterMove.settings.noise_level, 0.25);
+    assert.ok(relativeDifference(afterMove.map, before.map) > 1e-3, 'the map did not change');
+    const figureAfter = await page.$eval('#samples-strip canvas', (c) => c.toDataURL());
+    assert.notEqual(figureAfter, figureBefore, "the n = 1 figure did not change with the noise level");
+    assert.equal(await page.$$eval('.figure-strip canvas.stale', (cells) => cells.length), 0);
+});
+
+test('drawing on the canvas gives a prediction and a map', async () => {
+    const box = await (await page.$('#drawing')).boundingBox();
+    // A vertical bar, as a pair of trousers would be drawn.
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let step = 1; step <= 12; ++step)
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.06 * step));
+    await page.mouse.up();
+    const main = await mainResult();
+    assert.equal(main.source, 'drawing');
+    const probability = main.prediction.probabilities[main.prediction.predicted];
+    assert.ok(probability > 0 && probability <= 1, `probability ${probability}`);
+    assert.match(await page.$eval('#prediction', (e) => e.textContent), /^Predicted: [^,]+, p = [01]\.\d{3}$/);
+    assert.ok(main.map.some((v) => v !== 0), 'the map of the drawing is all zeros');
+});
+
+test('every method gives a finite map of a test image', async () => {
+    await page.click('#image-strip button[data-index="2"]');
+    await setSmoothGrad(false);
+    const methods = await page.$$eval('#method option', (options) => options.map((o) => o.value));
+    assert.ok(methods.length >= 11, `only ${methods.length} methods`);
+    for (const method of methods) {
+        await page.select('#method', method);
+        const main = await mainResult();
+        assert.equal(main.settings.method, method);
+        assert.equal(main.imageIndex, 2);
+        assert.ok(main.map.every(Number.isFinite) && main.map.some((v) => v !== 0), `${method}: no map`);
+    }
+    assert.deepEqual(problems, []);
+});
+
+test('a slow map shows its progress and is abandoned when the settings change', async () => {
+    await page.select('#method', 'xrai');
+    await setSmoothGrad(true);
+    await page.focus('#samples');
+    await page.keyboard.press('End');
+    assert.equal(await page.$eval('#samples-value', (e) => e.textContent), '200');
+    // XRAI with n = 200 takes about a minute here; its progress shows after its first 10 samples.
+    await page.waitForSelector('#progress:not([hidden])', {timeout: 60000});
+    const started = Date.now();
+    await page.select('#method', 'vanilla');
+    const main = await mainResult();
+    assert.equal(main.settings.method, 'vanilla');
+    assert.equal(main.settings.samples, 200);
+    assert.ok(Date.now() - started < 20000, `the vanilla map took ${Date.now() - started} ms`);
+    assert.ok(await page.$eval('#progress', (bar) => bar.hidden));
+    await page.click('#samples-strip figure:nth-child(5) canvas');  // the figure of n = 50
+    assert.equal((await mainResult()).settings.samples, 50);
+});
+
+test('the page is saved as a screenshot', async () => {
+    await page.select('#method', 'vanilla');
+    await page.click('#image-strip button[data-index="0"]');
+    await setSmoothGrad(true);
+    await page.focus('#noise-level');
+    for (let k = 0; k < 10; ++k) await page.keyboard.press('ArrowLeft');
+    assert.equal((await mainResult()).settings.noise_level, 0.15);
+    const file = variable('SMOOTHGRAD_SCREENSHOT');
+    await page.screenshot({path: file, fullPage: true});
+    assert.ok(fs.statSync(file).size > 10000, `${file} is nearly empty`);
+    console.log(`# screenshot: ${file}`);
+    assert.deepEqual(problems, []);
+});
