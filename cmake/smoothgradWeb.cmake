@@ -1,9 +1,10 @@
 # SPDX-FileCopyrightText: 2026 The smoothgrad authors
 # SPDX-License-Identifier: Apache-2.0
-# Finds what the browser explorer (examples/web) needs: Emscripten's em++ to build it, and Node.js, npm and
-# Chromium to test it (tests/web). Sets SMOOTHGRAD_WEB_FOUND and SMOOTHGRAD_WEB_TESTS_FOUND, and says what
-# is missing. With the environment variable SMOOTHGRAD_REQUIRE_WEB set (scripts/test.sh sets it), a
-# missing piece is an error instead, so that CI cannot skip the browser tests unnoticed.
+# Finds what the browser explorer (examples/web) needs: Emscripten's em++ and nlohmann_json's header folder to
+# build it, and Node.js, npm, Chromium and Fashion-MNIST to test it (tests/web). Sets SMOOTHGRAD_WEB_FOUND,
+# SMOOTHGRAD_WEB_TESTS_FOUND and SMOOTHGRAD_WEB_JSON_DIR, and says what is missing. The environment variable
+# SMOOTHGRAD_REQUIRE_WEB makes a missing piece an error instead: "build" for the build's (scripts/web.sh),
+# any other value for the tests' too (scripts/test.sh), so that CI cannot skip the browser tests unnoticed.
 find_program(SMOOTHGRAD_EMXX NAMES em++ DOC "Emscripten's C++ compiler, for the browser explorer")
 find_program(SMOOTHGRAD_NODE NAMES node nodejs DOC "Node.js, for the browser explorer's tests")
 find_program(SMOOTHGRAD_NPM NAMES npm DOC "npm, which installs puppeteer-core for the browser explorer's tests")
@@ -15,8 +16,20 @@ set(smoothgrad_web_missing "")
 if(NOT SMOOTHGRAD_EMXX)
     list(APPEND smoothgrad_web_missing "em++ (Debian: emscripten)")
 endif()
-if(NOT TARGET nlohmann_json::nlohmann_json)
-    list(APPEND smoothgrad_web_missing "nlohmann_json")
+# em++ compiles against Emscripten's own C and C++ headers, so it is given nlohmann's folder, not the
+# system's include folder that holds it.
+unset(SMOOTHGRAD_WEB_JSON_DIR)
+if(TARGET nlohmann_json::nlohmann_json)
+    get_target_property(smoothgrad_json_includes nlohmann_json::nlohmann_json INTERFACE_INCLUDE_DIRECTORIES)
+    foreach(dir IN LISTS smoothgrad_json_includes)
+        if(EXISTS "${dir}/nlohmann/json.hpp")
+            set(SMOOTHGRAD_WEB_JSON_DIR "${dir}/nlohmann")
+            break()
+        endif()
+    endforeach()
+endif()
+if(NOT SMOOTHGRAD_WEB_JSON_DIR)
+    list(APPEND smoothgrad_web_missing "nlohmann/json.hpp in a plain include folder")
 endif()
 set(smoothgrad_web_tests_missing "${smoothgrad_web_missing}")
 foreach(tool NODE NPM CHROMIUM)
@@ -36,9 +49,16 @@ else()
 endif()
 if(smoothgrad_web_tests_missing)
     set(SMOOTHGRAD_WEB_TESTS_FOUND FALSE)
+    if("$ENV{SMOOTHGRAD_REQUIRE_WEB}" STREQUAL "build")
+        set(smoothgrad_required "${smoothgrad_web_missing}")
+    elseif(DEFINED ENV{SMOOTHGRAD_REQUIRE_WEB})
+        set(smoothgrad_required "${smoothgrad_web_tests_missing}")
+    else()
+        set(smoothgrad_required "")
+    endif()
     list(JOIN smoothgrad_web_tests_missing ", " smoothgrad_web_tests_missing)
     set(smoothgrad_web_text "smoothgrad: the browser explorer's build or tests are off: missing ${smoothgrad_web_tests_missing}")
-    if(DEFINED ENV{SMOOTHGRAD_REQUIRE_WEB})
+    if(smoothgrad_required)
         message(FATAL_ERROR "${smoothgrad_web_text} (SMOOTHGRAD_REQUIRE_WEB is set; scripts/install-deps.sh installs them)")
     endif()
     message(STATUS "${smoothgrad_web_text}")

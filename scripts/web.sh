@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-FileCopyrightText: 2026 The smoothgrad authors
 # SPDX-License-Identifier: Apache-2.0
-# Builds the browser explorer: installs what is needed (scripts/install-deps.sh, Emscripten among it),
+# Builds the browser explorer: installs what is needed (scripts/install-deps.sh --web, Emscripten among it),
 # compiles the library to WebAssembly and puts the page together with the shipped model and the
 # Fashion-MNIST test set in build-web/web/. Open it with any static web server, e.g.
 #     cd build-web/web && python3 -m http.server 8000      then browse to http://localhost:8000
@@ -20,15 +20,15 @@ elif [ $# -gt 0 ]; then
     exit 2
 fi
 
-scripts/install-deps.sh
+scripts/install-deps.sh --web
 
 build_dir=${SMOOTHGRAD_WEB_BUILD_DIR:-build-web}
-# A missing Emscripten, Node.js or Chromium is an error here, not a quietly skipped page.
-SMOOTHGRAD_REQUIRE_WEB=1 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSMOOTHGRAD_BUILD_TESTS=OFF >/dev/null
+# A missing Emscripten is an error here, not a quietly skipped page.
+SMOOTHGRAD_REQUIRE_WEB=build cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSMOOTHGRAD_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build_dir" --target smoothgrad_web --parallel "$(nproc)"
 site="$build_dir/web"
 echo "web.sh: the explorer is in $site/; serve it with: cd $site && python3 -m http.server $port"
 if $serve; then
     echo "web.sh: serving on http://localhost:$port (Ctrl-C stops)"
-    exec /usr/bin/python3 -m http.server "$port" --directory "$site"
+    exec /usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 --directory "$site"
 fi

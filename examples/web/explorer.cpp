@@ -12,7 +12,9 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,7 +35,8 @@ using nlohmann::json;
 
 constexpr std::string_view who = "explorer";
 
-/// What a request asks for. The names and defaults are smoothgrad-explain's.
+/// What a request asks for: the fields of smoothgrad-explain's flags of the same names (given explicitly:
+/// the command line's defaults differ by method, and the page sets them), with Grad-CAM always upsampled.
 struct Settings {
     std::string method = "vanilla";
     bool smooth = false;                       // SmoothGrad around the method
@@ -41,7 +44,7 @@ struct Settings {
     Index samples = 50;                        // SmoothGrad's n
     Aggregation aggregation = Aggregation::mean;
     std::uint64_t seed = 0;
-    Index steps = 50;                          // integrated gradients, blur IG, guided IG
+    Index steps = 50;                          // integrated gradients, blur IG, guided IG, XRAI
     Index layer = 4;                           // Grad-CAM's layer (the second ReLU of the shipped CNN)
     Index occlusion_size = 15;
     std::optional<Index> target_class;         // the predicted class when not given
@@ -49,23 +52,64 @@ struct Settings {
     double percentile = 99.0;                  // the display's clipping percentile
 };
 
-/// Reads one optional field of `request`, checking its type; `what` names it in errors.
-template <class T>
-void read_field(const json& request, const char* what, T& value) {
-    const auto it = request.find(what);
-    if (it == request.end() || it->is_null()) return;
-    try {
-        value = it->get<T>();
-    } catch (const json::exception&) {
-        throw argument_error(detail::message(who, ": '", what, "' has the wrong type: ", it->dump()));
+/// Reads the request's fields strictly: a misspelt name, a fraction where a whole number belongs or a
+/// number out of range is an error that names the field, not a silently different map.
+class RequestReader {
+public:
+    explicit RequestReader(const json& request) : request_(request) {}
+
+    void text(const char* name, std::string& value) {
+        if (const json* v = find(name)) {
+            detail::require(v->is_string(), who, "'", name, "' must be a string, got ", v->dump());
+            value = v->get<std::string>();
+        }
     }
-}
+    void boolean(const char* name, bool& value) {
+        if (const json* v = find(name)) {
+            detail::require(v->is_boolean(), who, "'", name, "' must be true or false, got ", v->dump());
+            value = v->get<bool>();
+        }
+    }
+    void number(const char* name, double& value) {
+        if (const json* v = find(name)) {
+            detail::require(v->is_number() && std::isfinite(v->get<double>()), who, "'", name,
+                            "' must be a finite number, got ", v->dump());
+            value = v->get<double>();
+        }
+    }
+    /// A whole number >= `low` that fits `Int` (Index has 32 bits on wasm32).
+    template <class Int>
+    void whole(const char* name, Int& value, Int low) {
+        if (const json* v = find(name)) {
+            const bool fits = v->is_number_unsigned()  ? v->get<std::uint64_t>() <= std::uint64_t{std::numeric_limits<Int>::max()}
+                              : v->is_number_integer() ? v->get<std::int64_t>() >= std::int64_t{std::numeric_limits<Int>::min()}
+                                                       : false;
+            detail::require(fits && v->get<Int>() >= low, who, "'", name, "' must be a whole number in [", low, ", ",
+                            std::numeric_limits<Int>::max(), "], got ", v->dump());
+            value = v->get<Int>();
+        }
+    }
+    /// Throws for a field that no reader asked for.
+    void check_all_read() const {
+        for (const auto& item : request_.items())
+            detail::require(read_.count(item.key()) > 0, who, "unknown field '", item.key(), "' in the request");
+    }
+
+private:
+    const json* find(const char* name) {
+        read_.insert(name);
+        const auto it = request_.find(name);
+        return it == request_.end() || it->is_null() ? nullptr : &*it;
+    }
+    const json& request_;
+    std::set<std::string> read_;
+};
 
 [[nodiscard]] Aggregation aggregation_named(const std::string& name) {
     if (name == "mean") return Aggregation::mean;
     if (name == "square") return Aggregation::mean_of_squares;
     if (name == "variance") return Aggregation::variance;
-    throw argument_error(detail::message(who, ": aggregation must be mean, square or variance, got '", name, "'"));
+    throw argument_error(detail::message(who, "aggregation must be mean, square or variance, got '", name, "'"));
 }
 
 [[nodiscard]] Settings settings_from(const std::string& text) {
@@ -73,33 +117,29 @@ void read_field(const json& request, const char* what, T& value) {
     try {
         request = json::parse(text);
     } catch (const json::parse_error& e) {
-        throw argument_error(detail::message(who, ": the request is not JSON: ", e.what()));
+        throw argument_error(detail::message(who, "the request is not JSON: ", e.what()));
     }
-    detail::require(request.is_object(), who, ": the request must be a JSON object, got ", request.dump());
+    detail::require(request.is_object(), who, "the request must be a JSON object, got ", request.dump());
     Settings s;
     std::string aggregation = "mean";
-    std::optional<Index> target;
-    read_field(request, "method", s.method);
-    read_field(request, "smooth", s.smooth);
-    read_field(request, "noise_level", s.noise_level);
-    read_field(request, "samples", s.samples);
-    read_field(request, "aggregation", aggregation);
-    read_field(request, "seed", s.seed);
-    read_field(request, "steps", s.steps);
-    read_field(request, "layer", s.layer);
-    read_field(request, "occlusion_size", s.occlusion_size);
-    if (request.contains("class") && !request["class"].is_null()) read_field(request, "class", target.emplace());
-    read_field(request, "signed", s.signed_map);
-    read_field(request, "percentile", s.percentile);
+    Index target = -1;
+    RequestReader read(request);
+    read.text("method", s.method);
+    read.boolean("smooth", s.smooth);
+    read.number("noise_level", s.noise_level);
+    read.whole("samples", s.samples, Index{1});
+    read.text("aggregation", aggregation);
+    read.whole("seed", s.seed, std::uint64_t{0});
+    read.whole("steps", s.steps, Index{1});
+    read.whole("layer", s.layer, Index{0});
+    read.whole("occlusion_size", s.occlusion_size, Index{1});
+    read.whole("class", target, Index{0});
+    read.boolean("signed", s.signed_map);
+    read.number("percentile", s.percentile);
+    read.check_all_read();
     s.aggregation = aggregation_named(aggregation);
-    detail::require(s.samples >= 1, who, ": samples must be >= 1, got ", s.samples);
-    detail::require(s.steps >= 1, who, ": steps must be >= 1, got ", s.steps);
-    detail::require(std::isfinite(s.noise_level) && s.noise_level >= 0.0, who,
-                    ": noise_level must be finite and >= 0, got ", s.noise_level);
-    if (target) {
-        detail::require(*target >= 0, who, ": class must be >= 0, got ", *target);
-        s.target_class = *target;
-    }
+    detail::require(s.noise_level >= 0.0, who, "noise_level must be >= 0, got ", s.noise_level);
+    if (target >= 0) s.target_class = target;
     return s;
 }
 
@@ -119,7 +159,7 @@ State& state() {
 }
 
 const nn::Sequential& network() {
-    detail::require(state().model.has_value(), who, ": no model is loaded (call explorer_load_model first)");
+    detail::require(state().model.has_value(), who, "no model is loaded (call explorer_load_model first)");
     return state().model->network;
 }
 
@@ -158,7 +198,7 @@ template <class Method>
         return map_by(GuidedGradCam{.grad_cam = {.layer = s.layer, .shape = shape}}, input, target, s);
     if (m == "occlusion") return map_by(Occlusion{.shape = shape, .size = s.occlusion_size}, input, target, s);
     if (m == "xrai") return map_by(Xrai{.shape = shape, .steps = s.steps}, input, target, s);
-    throw argument_error(detail::message(who, ": method must be vanilla, gradient-x-input, integrated-gradients, "
+    throw argument_error(detail::message(who, "method must be vanilla, gradient-x-input, integrated-gradients, "
                                               "guided-backprop, deconvnet, blur-ig, guided-ig, grad-cam, "
                                               "guided-grad-cam, occlusion or xrai, got '", m, "'"));
 }
@@ -224,7 +264,7 @@ extern "C" {
 /// Loads a reference network from the `size` bytes of a safetensors file at `bytes`.
 EMSCRIPTEN_KEEPALIVE int explorer_load_model(const std::uint8_t* bytes, int size) {
     return guarded([&] {
-        detail::require(bytes != nullptr && size > 0, who, ": the model file is empty");
+        detail::require(bytes != nullptr && size > 0, who, "the model file is empty");
         const auto* begin = reinterpret_cast<const std::byte*>(bytes);
         nn::LoadedNetwork loaded = nn::load_network(
             read_safetensors_from_memory(std::span<const std::byte>(begin, static_cast<std::size_t>(size)), "model"));
@@ -239,17 +279,17 @@ EMSCRIPTEN_KEEPALIVE int explorer_load_model(const std::uint8_t* bytes, int size
 EMSCRIPTEN_KEEPALIVE int explorer_explain(const float* pixels, int size, const char* request) {
     return guarded([&] {
         const nn::Sequential& net = network();
-        detail::require<shape_error>(pixels != nullptr && size == net.input_size(), who, ": the image has ", size,
+        detail::require<shape_error>(pixels != nullptr && size == net.input_size(), who, "the image has ", size,
                                      " values, the model takes ", net.input_size());
         const Settings s = settings_from(request != nullptr ? request : "");
         const Vector input = Eigen::Map<const Vector>(pixels, size);
-        detail::require(input.allFinite(), who, ": the image has NaN or Inf values");
+        detail::require(input.allFinite(), who, "the image has NaN or Inf values");
 
         const Vector scores = net.scores(input);
         Index predicted = 0;
         scores.maxCoeff(&predicted);
         const Index target = s.target_class.value_or(predicted);
-        detail::require(target < net.num_classes(), who, ": class must be in [0, ", net.num_classes(), "), got ", target);
+        detail::require(target < net.num_classes(), who, "class must be in [0, ", net.num_classes(), "), got ", target);
         const Eigen::VectorXd exponentials = (scores.array() - scores[predicted]).exp().cast<double>();
         const Eigen::VectorXd probabilities = exponentials / exponentials.sum();
 

@@ -1,21 +1,26 @@
 // SPDX-FileCopyrightText: 2026 The smoothgrad authors
 // SPDX-License-Identifier: Apache-2.0
 // The explorer page: picks or draws an image, turns the controls into settings, and shows the maps that
-// worker.js computes. Work is queued so that only the newest settings are computed: a slider that moves
-// while the worker is busy replaces the waiting request instead of piling up requests.
+// worker.js computes. Only the newest settings are worked on: a change replaces the waiting requests, and
+// a request of older settings that would still run a while is stopped together with its worker (a worker
+// cannot be interrupted; a new one loads in about 0.1 s).
 //
-// window.explorer is for the browser tests (tests/web): `ready` resolves once the model is loaded,
-// `idle()` once every queued map is shown, and `main` holds the newest main map and its prediction.
+// window.explorer is for the browser tests (tests/web): `ready` resolves once the model and the test set
+// are loaded, `idle()` once every queued map is shown, and `main` holds the newest main map.
 'use strict';
 
 const imagesFile = 't10k-images-idx3-ubyte.gz';
 const labelsFile = 't10k-labels-idx1-ubyte.gz';
 const stripLength = 12;
-const figureNoiseLevels = [0, 10, 20, 30, 40, 50];         // percent, as the paper's Fig. 3
-const figureSampleSizes = [1, 5, 10, 20, 50, 100, 200];    // as the paper's Fig. 4
-
-const autoFigureSeconds = 5;   // the figures are computed unasked when they take less than this
-const restartAfterMs = 250;    // a stale request running longer than this is stopped by a new worker
+const figureNoiseLevels = [0, 5, 10, 20, 30, 50];        // percent, as examples/paper_fig3_noise_level.cpp
+const figureSampleSizes = [1, 5, 10, 20, 50, 100, 200];  // as examples/paper_fig4_sample_size.cpp
+const autoFigureSeconds = 5;   // the figures are computed unasked when they would take less than this
+const abandonAfterMs = 250;    // a stale request expected to run longer than this is stopped
+const progressAfterMs = 300;   // the progress bar shows for requests that run longer than this
+const maxWorkerFailures = 3;   // worker failures in a row before the page gives up
+// smoothgrad-explain's defaults that differ by method: steps, and SmoothGrad off for XRAI.
+const methodSteps = {'blur-ig': 100, 'xrai': 100, 'guided-ig': 200};
+const methodsWithoutSmoothGrad = ['xrai'];
 
 const element = (id) => document.getElementById(id);
 
@@ -27,7 +32,9 @@ const state = {
     drawing: new Float32Array(28 * 28),
     source: 'test',        // 'test' or 'drawing'
     generation: 0,         // bumped by every change; results of older generations are dropped
-    figureTasks: [],       // the figures' requests for the newest settings, until they are queued
+    figureTasks: [],       // the figures' requests for the newest settings
+    figuresQueued: false,  // whether they were queued for the newest settings
+    loadedText: '',        // the status line once loaded
 };
 
 let resolveReady, rejectReady;
@@ -40,50 +47,90 @@ window.explorer = explorer;
 
 // ---- the worker and its queue ------------------------------------------------------------------------
 
-let worker = null, workerReady = false;
-let queue = [];          // tasks not yet sent: {generation, pixels, settings, onResult}
-let inFlight = null;     // the task the worker is on, with its id and start time
+let worker = null, workerReady = false, workerFailures = 0;
+let queue = [];          // requests not yet sent: {generation, pixels, settings, label, onResult}
+let inFlight = null;     // the request the worker is on, with its id, start time and progress
 let nextId = 1;
 const idleWaiters = [];
 
 function startWorker() {
     worker = new Worker('worker.js');
     workerReady = false;
-    worker.onmessage = onWorkerMessage;
-    worker.onerror = (event) => showError(`the worker failed: ${event.message}`);
+    const own = worker;
+    worker.onmessage = (event) => { if (event.target === worker) onWorkerMessage(event.data); };
+    worker.onerror = (event) => {
+        event.preventDefault();
+        if (own === worker) workerFailed(`the worker failed: ${event.message || 'it could not be loaded'}`);
+    };
     worker.postMessage({type: 'init'});
+}
+
+/// A worker that failed (it could not load, or its module aborted) is replaced, its request dropped; after
+/// maxWorkerFailures failures in a row the page stops and says so.
+function workerFailed(text) {
+    showError(text);
+    worker.terminate();
+    inFlight = null;
+    workerFailures += 1;
+    if (state.info === null || workerFailures >= maxWorkerFailures) {
+        rejectReady(new Error(text));
+        queue = [];
+        settleIdle();
+        return;
+    }
+    startWorker();
 }
 
 function idle() {
     return queue.length === 0 && inFlight === null ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
 }
 
-/// Replaces the waiting tasks by `tasks`. The worker cannot be interrupted, so a task of older settings
-/// that has run for a while is stopped with its worker, and a new worker (the module and model load in
-/// about 0.1 s) takes the new tasks.
-function schedule(tasks) {
-    queue = tasks;
-    if (inFlight !== null && inFlight.generation !== state.generation && performance.now() - inFlight.started > restartAfterMs) {
-        worker.terminate();
-        inFlight = null;
-        startWorker();
-    }
+function settleIdle() {
+    element('progress-box').hidden = true;
+    while (idleWaiters.length > 0) idleWaiters.shift()();
+}
+
+function schedule(requests) {
+    queue = requests;
     pump();
 }
 
 function pump() {
     if (inFlight !== null || !workerReady) return;
     if (queue.length === 0) {
-        element('progress').hidden = true;
-        while (idleWaiters.length > 0) idleWaiters.shift()();
+        settleIdle();
         return;
     }
-    inFlight = {...queue.shift(), id: nextId++, started: performance.now()};
+    inFlight = {...queue.shift(), id: nextId++, started: performance.now(), done: 0, total: 0};
     worker.postMessage({type: 'explain', id: inFlight.id, pixels: inFlight.pixels, settings: inFlight.settings});
 }
 
-function onWorkerMessage(event) {
-    const message = event.data;
+/// Runs every 100 ms: stops a stale request that would still run longer than abandonAfterMs (estimated
+/// from its progress, or, without progress, as long again as it has run), and shows the progress of
+/// requests that take long enough to watch.
+function watch() {
+    if (inFlight === null) return;
+    const elapsed = performance.now() - inFlight.started;
+    if (inFlight.generation !== state.generation) {
+        const remaining = inFlight.done > 0 ? (elapsed * (inFlight.total - inFlight.done)) / inFlight.done : elapsed;
+        if (remaining > abandonAfterMs) {
+            worker.terminate();
+            inFlight = null;
+            startWorker();
+        }
+        return;
+    }
+    if (elapsed > progressAfterMs) {
+        element('progress-box').hidden = false;
+        element('progress-label').textContent = inFlight.label;
+        const bar = element('progress');
+        if (inFlight.total > 0) bar.value = inFlight.done / inFlight.total;
+        else bar.removeAttribute('value');  // no SmoothGrad: no steps to count
+    }
+}
+setInterval(watch, 100);
+
+function onWorkerMessage(message) {
     if (message.type === 'ready') {
         workerReady = true;
         if (state.info === null) {
@@ -93,21 +140,26 @@ function onWorkerMessage(event) {
         pump();
         return;
     }
-    if (message.type === 'progress') {
-        if (inFlight && message.id === inFlight.id && inFlight.generation === state.generation) {
-            const bar = element('progress');
-            bar.hidden = message.total < 100;  // small jobs finish before a bar could be read
-            bar.value = message.done / message.total;
-        }
+    if (message.id === undefined || inFlight === null || message.id !== inFlight.id) {
+        if (message.type === 'error') workerFailed(message.message);  // the worker could not start
         return;
     }
-    const task = inFlight;
+    if (message.type === 'progress') {
+        inFlight.done = message.done;
+        inFlight.total = message.total;
+        return;
+    }
+    const request = inFlight;
     inFlight = null;
-    if (message.type === 'error') {
-        showError(message.message);
-        if (state.info === null) rejectReady(new Error(message.message));
-    } else if (task && task.generation === state.generation) {
-        task.onResult(message);
+    if (message.type === 'error' && message.fatal) {
+        workerFailed(message.message);
+        return;
+    }
+    workerFailures = 0;
+    if (message.type === 'error') showError(message.message);
+    else if (request.generation === state.generation) {
+        clearError();
+        request.onResult(message);
     }
     pump();
 }
@@ -118,13 +170,22 @@ function showError(text) {
     console.error(`explorer: ${text}`);
 }
 
+function clearError() {
+    if (!element('status').classList.contains('error')) return;
+    element('status').classList.remove('error');
+    element('status').textContent = state.loadedText;
+}
+
 // ---- images ------------------------------------------------------------------------------------------
 
-/// The bytes of a gzip file, decompressed by the browser.
+/// A gzip file's bytes. A server may have decompressed it already (Content-Encoding: gzip), so the gzip
+/// magic number decides.
 async function fetchGzip(file) {
     const response = await fetch(file);
     if (!response.ok) throw new Error(`cannot load ${file}: HTTP ${response.status}`);
-    const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -133,6 +194,7 @@ function parseIdx(bytes, file) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.length < 4 || view.getUint16(0) !== 0 || bytes[2] !== 0x08) throw new Error(`${file} is not an IDX file of bytes`);
     const dimensions = bytes[3];
+    if (bytes.length < 4 + 4 * dimensions) throw new Error(`${file} is truncated`);
     const sizes = Array.from({length: dimensions}, (_, k) => view.getUint32(4 + 4 * k));
     const data = bytes.subarray(4 + 4 * dimensions);
     if (data.length !== sizes.reduce((a, b) => a * b, 1)) throw new Error(`${file} is truncated`);
@@ -142,13 +204,18 @@ function parseIdx(bytes, file) {
 async function loadTestSet() {
     const [images, labels] = await Promise.all([fetchGzip(imagesFile), fetchGzip(labelsFile)]);
     const parsed = parseIdx(images, imagesFile);
+    const shape = state.info.input;
+    if (parsed.sizes.length !== 3 || parsed.sizes[1] !== shape.height || parsed.sizes[2] !== shape.width || shape.channels !== 1)
+        throw new Error(`${imagesFile} holds ${parsed.sizes.join('x')} images, the model takes ${shape.height}x${shape.width}x${shape.channels}`);
+    const parsedLabels = parseIdx(labels, labelsFile);
+    if (parsedLabels.sizes[0] !== parsed.sizes[0]) throw new Error(`${labelsFile} has ${parsedLabels.sizes[0]} labels for ${parsed.sizes[0]} images`);
     state.images = {count: parsed.sizes[0], height: parsed.sizes[1], width: parsed.sizes[2], pixels: parsed.data};
-    state.labels = parseIdx(labels, labelsFile).data;
+    state.labels = parsedLabels.data;
     element('image-index').max = String(state.images.count - 1);
 }
 
-/// Test image k as the model takes it: pixel / 255 (in double, rounded once to float, as
-/// smoothgrad-explain computes it).
+/// Test image k as the model takes it: pixel / 255 rounded to float, which is what smoothgrad-explain's
+/// pixel * (1 / 255), computed in double, rounds to.
 function testImage(k) {
     const size = state.images.height * state.images.width;
     const values = new Float32Array(size);
@@ -179,27 +246,33 @@ function className(k) {
     return state.info.classes[k] ?? `class ${k}`;
 }
 
+/// The strip of test images around the chosen one. Its buttons are made again only when the window moves,
+/// so that a picked thumbnail keeps the keyboard focus.
 function renderImageStrip() {
-    const strip = element('image-strip');
-    strip.replaceChildren();
     if (!state.images) return;
-    const first = Math.min(Math.max(state.imageIndex - (state.imageIndex % stripLength), 0), state.images.count - stripLength);
-    for (let k = first; k < first + stripLength; ++k) {
-        const canvas = document.createElement('canvas');
-        canvas.width = state.images.width;
-        canvas.height = state.images.height;
-        paintGray(canvas, testImage(k));
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.className = 'thumbnail';
-        button.setAttribute('role', 'option');
-        button.setAttribute('aria-selected', String(state.source === 'test' && k === state.imageIndex));
-        button.title = `test image ${k}: ${className(state.labels[k])}`;
-        button.dataset.index = String(k);
-        button.append(canvas);
-        button.addEventListener('click', () => selectTestImage(k));
-        strip.append(button);
+    const strip = element('image-strip');
+    const first = Math.max(0, Math.min(state.imageIndex - (state.imageIndex % stripLength), state.images.count - stripLength));
+    if (strip.dataset.first !== String(first)) {
+        strip.dataset.first = String(first);
+        strip.replaceChildren();
+        for (let k = first; k < Math.min(first + stripLength, state.images.count); ++k) {
+            const canvas = document.createElement('canvas');
+            canvas.width = state.images.width;
+            canvas.height = state.images.height;
+            paintGray(canvas, testImage(k));
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'thumbnail';
+            button.setAttribute('aria-label', `test image ${k}: ${className(state.labels[k])}`);
+            button.title = button.getAttribute('aria-label');
+            button.dataset.index = String(k);
+            button.append(canvas);
+            button.addEventListener('click', () => selectTestImage(k));
+            strip.append(button);
+        }
     }
+    for (const button of strip.children)
+        button.setAttribute('aria-pressed', String(state.source === 'test' && Number(button.dataset.index) === state.imageIndex));
 }
 
 function selectTestImage(k) {
@@ -250,11 +323,22 @@ function setUpDrawing() {
     element('clear-drawing').addEventListener('click', () => {
         state.drawing.fill(0);
         paintGray(canvas, state.drawing);
+        if (state.source === 'drawing') update();
     });
     paintGray(canvas, state.drawing);
 }
 
 // ---- settings and results ----------------------------------------------------------------------------
+
+/// A whole number from a number input, clamped to its min and max, and written back so that the input
+/// shows what is used.
+function wholeInput(id) {
+    const input = element(id);
+    const low = Number(input.min), high = Number(input.max || Number.MAX_SAFE_INTEGER);
+    const value = Math.min(Math.max(Math.trunc(Number(input.value)) || low, low), high);
+    if (String(value) !== input.value) input.value = String(value);
+    return value;
+}
 
 function settings() {
     const targetClass = element('target-class').value;
@@ -264,8 +348,8 @@ function settings() {
         noise_level: Number(element('noise-level').value) / 100,
         samples: Number(element('samples').value),
         aggregation: element('aggregation').value,
-        seed: Math.max(0, Math.trunc(Number(element('seed').value)) || 0),
-        steps: Math.max(1, Math.trunc(Number(element('steps').value)) || 1),
+        seed: wholeInput('seed'),
+        steps: wholeInput('steps'),
         layer: Number(element('layer').value || 4),
         class: targetClass === '' ? null : Number(targetClass),
         signed: element('display').value === 'signed',
@@ -277,30 +361,39 @@ function showControls(s) {
     element('samples-value').textContent = element('samples').value;
     element('fig3-samples').textContent = String(s.samples);
     element('fig4-noise').textContent = `${element('noise-level').value} %`;
-    const usesSteps = ['integrated-gradients', 'blur-ig', 'guided-ig', 'xrai'].includes(s.method);
-    element('steps-field').hidden = !usesSteps;
+    element('steps-field').hidden = !['integrated-gradients', 'blur-ig', 'guided-ig', 'xrai'].includes(s.method);
     element('layer-field').hidden = !['grad-cam', 'guided-grad-cam'].includes(s.method);
     for (const id of ['noise-level', 'samples', 'aggregation']) element(id).disabled = !s.smooth;
 }
 
-/// A figure strip's cells: one canvas per value, clickable to take that value.
-function makeFigureStrip(id, values, label, onPick) {
-    return values.map((value) => {
-        const figure = document.createElement('figure');
-        const canvas = document.createElement('canvas');
-        canvas.width = state.info.input.width;
-        canvas.height = state.info.input.height;
-        canvas.title = `use ${label(value)}`;
-        canvas.addEventListener('click', () => onPick(value));
-        const caption = document.createElement('figcaption');
-        caption.textContent = label(value);
-        figure.append(canvas, caption);
-        element(id).append(figure);
-        return canvas;
-    });
+/// A new method takes smoothgrad-explain's defaults for it: its steps, and SmoothGrad off for XRAI.
+function methodChanged() {
+    const method = element('method').value;
+    element('steps').value = String(methodSteps[method] ?? 50);
+    if (methodsWithoutSmoothGrad.includes(method)) element('smooth').checked = false;
+    update();
 }
 
 let noiseCells = [], sampleCells = [];
+
+/// A figure strip's cells: a button per value with its map, which takes that value when pressed.
+function makeFigureStrip(id, values, label, onPick) {
+    return values.map((value) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'figure-cell';
+        button.setAttribute('aria-label', `use ${label(value)}`);
+        const canvas = document.createElement('canvas');
+        canvas.width = state.info.input.width;
+        canvas.height = state.info.input.height;
+        const caption = document.createElement('span');
+        caption.textContent = label(value);
+        button.append(canvas, caption);
+        button.addEventListener('click', () => onPick(value));
+        element(id).append(button);
+        return canvas;
+    });
+}
 
 function setUpFigures() {
     const pick = (id, value) => {
@@ -310,26 +403,31 @@ function setUpFigures() {
     };
     noiseCells = makeFigureStrip('noise-strip', figureNoiseLevels, (v) => `${v} %`, (v) => pick('noise-level', v));
     sampleCells = makeFigureStrip('samples-strip', figureSampleSizes, (v) => `n = ${v}`, (v) => pick('samples', v));
-    element('compute-figures').addEventListener('click', () => {
-        element('compute-figures').hidden = true;
-        element('figures-note').textContent = 'Computing the figures\u2026';
-        queue.push(...state.figureTasks);
-        pump();
-    });
+    element('compute-figures').addEventListener('click', queueFigures);
 }
 
-/// The figures' tasks for `s`: SmoothGrad of the chosen method across noise levels at this n, and across
-/// n at this noise level.
+function queueFigures() {
+    if (state.figuresQueued) return;
+    state.figuresQueued = true;
+    element('compute-figures').hidden = true;
+    element('figures-note').textContent = 'Computing the figures\u2026';
+    queue.push(...state.figureTasks);
+    pump();
+}
+
+/// The figures' requests for `s`: SmoothGrad of the chosen method across noise levels at this n, and
+/// across n at this noise level.
 function figureTasks(generation, pixels, s) {
-    const cell = (canvas, changes) => ({
-        generation, pixels, settings: {...s, smooth: true, ...changes},
+    const cells = [...figureNoiseLevels.map((v, k) => [noiseCells[k], {noise_level: v / 100}]),
+                   ...figureSampleSizes.map((v, k) => [sampleCells[k], {samples: v}])];
+    return cells.map(([canvas, changes], k) => ({
+        generation, pixels, settings: {...s, smooth: true, ...changes}, label: 'Computing the figures',
         onResult: (result) => {
             paintRgba(canvas, result.mapRgba);
             canvas.classList.remove('stale');
+            if (k === cells.length - 1) element('figures-note').textContent = '';
         },
-    });
-    return [...figureNoiseLevels.map((v, k) => cell(noiseCells[k], {noise_level: v / 100})),
-            ...figureSampleSizes.map((v, k) => cell(sampleCells[k], {samples: v}))];
+    }));
 }
 
 /// After the main map: queues the figures when they are quick to compute, else offers a button with the
@@ -338,12 +436,10 @@ function planFigures(s, result) {
     const perMap = result.milliseconds / (s.smooth ? s.samples : 1);
     const maps = figureNoiseLevels.length * s.samples + figureSampleSizes.reduce((a, b) => a + b, 0);
     const seconds = (perMap * maps) / 1000;
-    const button = element('compute-figures');
     if (seconds < autoFigureSeconds) {
-        button.hidden = true;
-        element('figures-note').textContent = '';
-        queue.push(...state.figureTasks);
+        queueFigures();
     } else {
+        const button = element('compute-figures');
         button.hidden = false;
         button.textContent = `Compute the figures (about ${Math.ceil(seconds)} s)`;
         element('figures-note').textContent = `${maps} maps of this method take a while.`;
@@ -359,10 +455,13 @@ function update() {
     const pixels = currentPixels();
     paintGray(element('image'), pixels);
     for (const canvas of [...noiseCells, ...sampleCells]) canvas.classList.add('stale');
+    element('compute-figures').hidden = true;
+    element('figures-note').textContent = '';
     state.figureTasks = figureTasks(generation, pixels, s);
+    state.figuresQueued = false;
     const source = state.source, imageIndex = state.imageIndex;
     schedule([{
-        generation, pixels, settings: s,
+        generation, pixels, settings: s, label: 'Computing the map',
         onResult: (result) => {
             paintRgba(element('map'), result.mapRgba);
             paintRgba(element('overlay'), result.overlayRgba);
@@ -371,7 +470,8 @@ function update() {
             let text = `Predicted: ${className(p.predicted)}, p = ${probability.toFixed(3)}`;
             if (source === 'test') text += ` (true: ${className(state.labels[imageIndex])})`;
             if (p.explained !== p.predicted) text += `; map of ${className(p.explained)}`;
-            element('prediction').textContent = text;
+            // The prediction is of the image itself, so sliders do not change it: it is announced only anew.
+            if (element('prediction').textContent !== text) element('prediction').textContent = text;
             element('timing').textContent = `computed in ${result.milliseconds.toFixed(0)} ms`;
             explorer.main = {map: result.map, prediction: p, settings: s, imageIndex, source};
             planFigures(s, result);
@@ -393,8 +493,9 @@ function modelLoaded() {
     }
     setUpFigures();
     const accuracy = state.info.metadata?.test_accuracy;
-    element('status').textContent = `Model loaded: a CNN for Fashion-MNIST` +
+    state.loadedText = 'Model loaded: a CNN for Fashion-MNIST' +
         (accuracy ? `, ${(100 * Number(accuracy)).toFixed(1)} % test accuracy.` : '.');
+    element('status').textContent = state.loadedText;
     loadTestSet().then(() => {
         renderImageStrip();
         update();
@@ -408,7 +509,8 @@ function modelLoaded() {
 }
 
 function setUp() {
-    for (const id of ['method', 'smooth', 'aggregation', 'target-class', 'display', 'layer'])
+    element('method').addEventListener('change', methodChanged);
+    for (const id of ['smooth', 'aggregation', 'target-class', 'display', 'layer'])
         element(id).addEventListener('change', update);
     for (const id of ['noise-level', 'samples']) element(id).addEventListener('input', update);
     for (const id of ['seed', 'steps']) element(id).addEventListener('change', update);

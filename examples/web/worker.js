@@ -6,7 +6,8 @@
 // page -> worker: {type: 'explain', id, pixels: Float32Array, settings: {...}}   (settings: explorer.cpp)
 // worker -> page: {type: 'ready', info} once loaded; {type: 'progress', id, done, total} during SmoothGrad;
 //                 {type: 'result', id, map, mapRgba, overlayRgba, prediction, milliseconds};
-//                 {type: 'error', id, message}
+//                 {type: 'error', id, message, fatal}: fatal when the module itself failed (an abort, a
+//                 trap) and must not be used again, rather than refused a request
 'use strict';
 
 importScripts('explorer.js');
@@ -14,9 +15,12 @@ importScripts('explorer.js');
 const modelFile = 'fashion_mnist_cnn.safetensors';
 let current = null;  // the id of the request being explained, for its progress messages
 
+/// A request the module refused, with its message (explorer.cpp names what was wrong).
+class RefusedError extends Error {}
+
 /// Throws the module's message when one of its functions returned -1.
 function check(module, status) {
-    if (status !== 0) throw new Error(module.UTF8ToString(module._explorer_error()));
+    if (status !== 0) throw new RefusedError(module.UTF8ToString(module._explorer_error()));
 }
 
 /// Copies `bytes` (a typed array) into the module's memory; the caller frees the returned pointer.
@@ -77,6 +81,7 @@ self.onmessage = async (event) => {
         else if (message.type === 'explain') explain(module, message);
         else throw new Error(`explorer worker: unknown message type '${message.type}'`);
     } catch (error) {
-        postMessage({type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error)});
+        postMessage({type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error),
+                     fatal: !(error instanceof RefusedError)});
     }
 };

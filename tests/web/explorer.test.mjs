@@ -57,7 +57,7 @@ function serve() {
         let output = '';
         server.stdout.on('data', (chunk) => {
             output += chunk;
-            const port = /port (\d+)/.exec(output);
+            const port = /port (\d+) \(/.exec(output);
             if (port) resolve(Number(port[1]));
         });
         server.stderr.on('data', (chunk) => { output += chunk; });  // its request log, read so that it never blocks
@@ -84,7 +84,12 @@ before(async () => {
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
     await page.setViewport({width: 1280, height: 1000});
     await page.goto(`http://127.0.0.1:${port}/`, {waitUntil: 'load'});
-    await page.evaluate(() => window.explorer.ready);
+    // A page that never gets ready fails here with its status line, not at the test's time limit.
+    const ready = page.evaluate(() => window.explorer.ready.then(() => 'ready', (error) => `failed: ${error.message}`));
+    let timer;
+    const outcome = await Promise.race([ready, new Promise((resolve) => { timer = setTimeout(() => resolve('timed out'), 60000); })]);
+    clearTimeout(timer);
+    assert.equal(outcome, 'ready', `the page did not load (${outcome}): ${await page.$eval('#status', (e) => e.textContent)}`);
     await page.evaluate(() => window.explorer.idle());
 });
 
@@ -135,18 +140,27 @@ test("test image 0's SmoothGrad map (n = 50, 15 %, seed 0) equals smoothgrad-exp
     assert.ok(difference <= 1e-5, `relative difference ${difference}`);
 });
 
+/// Waits for the figures, asking for them where the page offers a button (on a slow machine).
+async function figuresShown() {
+    await mainResult();
+    if (await page.$eval('#compute-figures', (button) => !button.hidden)) await page.click('#compute-figures');
+    await mainResult();
+    assert.equal(await page.$$eval('.figure-strip canvas.stale', (cells) => cells.length), 0, 'stale figures');
+}
+
 test('moving the noise-level slider changes the map and the figures', async () => {
     const before = await mainResult();
+    await figuresShown();
     const figureBefore = await page.$eval('#samples-strip canvas', (c) => c.toDataURL());
     await page.focus('#noise-level');
     for (let k = 0; k < 10; ++k) await page.keyboard.press('ArrowRight');
     const afterMove = await mainResult();
+    await figuresShown();
     assert.equal(await page.$eval('#noise-level-value', (e) => e.textContent), '25 %');
     assert.equal(afterMove.settings.noise_level, 0.25);
     assert.ok(relativeDifference(afterMove.map, before.map) > 1e-3, 'the map did not change');
     const figureAfter = await page.$eval('#samples-strip canvas', (c) => c.toDataURL());
     assert.notEqual(figureAfter, figureBefore, "the n = 1 figure did not change with the noise level");
-    assert.equal(await page.$$eval('.figure-strip canvas.stale', (cells) => cells.length), 0);
 });
 
 test('drawing on the canvas gives a prediction and a map', async () => {
@@ -187,16 +201,45 @@ test('a slow map shows its progress and is abandoned when the settings change', 
     await page.keyboard.press('End');
     assert.equal(await page.$eval('#samples-value', (e) => e.textContent), '200');
     // XRAI with n = 200 takes about a minute here; its progress shows after its first 10 samples.
-    await page.waitForSelector('#progress:not([hidden])', {timeout: 60000});
+    await page.waitForSelector('#progress-box:not([hidden])', {timeout: 60000});
     const started = Date.now();
     await page.select('#method', 'vanilla');
     const main = await mainResult();
     assert.equal(main.settings.method, 'vanilla');
     assert.equal(main.settings.samples, 200);
     assert.ok(Date.now() - started < 20000, `the vanilla map took ${Date.now() - started} ms`);
-    assert.ok(await page.$eval('#progress', (bar) => bar.hidden));
-    await page.click('#samples-strip figure:nth-child(5) canvas');  // the figure of n = 50
+    assert.ok(await page.$eval('#progress-box', (box) => box.hidden));
+    await page.click('#samples-strip button:nth-child(5)');  // the figure of n = 50
     assert.equal((await mainResult()).settings.samples, 50);
+});
+
+test('the module refuses bad requests by name, and goes on working', async () => {
+    const replies = await page.evaluate(async () => {
+        const worker = new Worker('worker.js');
+        const ask = (message) => new Promise((resolve) => {
+            worker.onmessage = (event) => { if (event.data.type !== 'progress') resolve(event.data); };
+            worker.postMessage(message);
+        });
+        const image = new Float32Array(784).fill(0.5);
+        const replies = [];
+        for (const settings of [{samples: 2.9}, {seed: -1}, {noiselevel: 0.2}, {method: 'magic'}, {class: 10},
+                                {steps: 0}, {noise_level: -0.1}, {aggregation: 'median'}])
+            replies.push(await ask({type: 'explain', id: 1, pixels: image, settings: {method: 'vanilla', ...settings}}));
+        replies.push(await ask({type: 'explain', id: 2, pixels: new Float32Array(10), settings: {}}));
+        replies.push(await ask({type: 'explain', id: 3, pixels: image, settings: {method: 'vanilla', smooth: true, samples: 5}}));
+        worker.terminate();
+        return replies.map((r) => ({type: r.type, message: r.message, fatal: r.fatal, map: r.map?.length}));
+    });
+    const expected = ["'samples' must be a whole number", "'seed' must be a whole number", "unknown field 'noiselevel'",
+                      "method must be vanilla, .*got 'magic'", 'class must be in \\[0, 10\\), got 10',
+                      "'steps' must be a whole number in \\[1,", 'noise_level must be >= 0, got -0.1',
+                      "aggregation must be mean, square or variance, got 'median'", 'the image has 10 values, the model takes 784'];
+    expected.forEach((pattern, k) => {
+        assert.equal(replies[k].type, 'error', `request ${k} was not refused`);
+        assert.match(replies[k].message, new RegExp(`^explorer: ${pattern}`));
+        assert.equal(replies[k].fatal, false);
+    });
+    assert.deepEqual(replies.at(-1), {type: 'result', map: 784});
 });
 
 test('the page is saved as a screenshot', async () => {
