@@ -47,6 +47,7 @@ struct Settings {
     Index steps = 50;                          // integrated gradients, blur IG, guided IG, XRAI
     Index layer = 4;                           // Grad-CAM's layer (the second ReLU of the shipped CNN)
     Index occlusion_size = 15;
+    Index draws = 50;                          // expected gradients' samples
     std::optional<Index> target_class;         // the predicted class when not given
     bool signed_map = false;                   // show the sign (diverging colours) instead of |map|
     double percentile = 99.0;                  // the display's clipping percentile
@@ -133,6 +134,7 @@ private:
     read.whole("steps", s.steps, Index{1});
     read.whole("layer", s.layer, Index{0});
     read.whole("occlusion_size", s.occlusion_size, Index{1});
+    read.whole("draws", s.draws, Index{1});
     read.whole("class", target, Index{0});
     read.boolean("signed", s.signed_map);
     read.number("percentile", s.percentile);
@@ -146,6 +148,7 @@ private:
 /// The loaded model and the last result, which JavaScript reads through the accessors below.
 struct State {
     std::optional<nn::LoadedNetwork> model;
+    Matrix references;  // expected gradients' reference set, one image per column
     std::string info;  // JSON: the classes, the input shape and the layers
     Vector map;        // the last map, HWC like the input
     std::vector<std::uint8_t> map_rgba, overlay_rgba;
@@ -198,9 +201,14 @@ template <class Method>
         return map_by(GuidedGradCam{.grad_cam = {.layer = s.layer, .shape = shape}}, input, target, s);
     if (m == "occlusion") return map_by(Occlusion{.shape = shape, .size = s.occlusion_size}, input, target, s);
     if (m == "xrai") return map_by(Xrai{.shape = shape, .steps = s.steps}, input, target, s);
+    if (m == "expected-gradients") {
+        const Matrix& references = state().references;
+        detail::require(references.cols() > 0, who, "expected-gradients needs a reference set (explorer_set_references)");
+        return map_by(ExpectedGradients{.references = references, .samples = s.draws, .seed = s.seed}, input, target, s);
+    }
     throw argument_error(detail::message(who, "method must be vanilla, gradient-x-input, integrated-gradients, "
                                               "guided-backprop, deconvnet, blur-ig, guided-ig, grad-cam, "
-                                              "guided-grad-cam, occlusion or xrai, got '", m, "'"));
+                                              "guided-grad-cam, occlusion, xrai or expected-gradients, got '", m, "'"));
 }
 
 /// RGBA bytes of an RGB image in [0, 1], for a canvas's ImageData.
@@ -271,6 +279,18 @@ EMSCRIPTEN_KEEPALIVE int explorer_load_model(const std::uint8_t* bytes, int size
         loaded.network.set_threads(1);  // a Web Worker without shared memory has one thread
         state().info = describe(loaded);
         state().model = std::move(loaded);
+    });
+}
+
+/// Sets expected gradients' reference set: `count` images of the model's input size at `pixels`, one
+/// after the other, each HWC in [0, 1].
+EMSCRIPTEN_KEEPALIVE int explorer_set_references(const float* pixels, int count) {
+    return guarded([&] {
+        const Index features = network().input_size();
+        detail::require(pixels != nullptr && count > 0, who, "the reference set is empty");
+        Matrix references = Eigen::Map<const Matrix>(pixels, features, count);
+        detail::require(references.allFinite(), who, "the reference set has NaN or Inf values");
+        state().references = std::move(references);
     });
 }
 

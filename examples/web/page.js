@@ -21,6 +21,7 @@ const maxWorkerFailures = 3;   // worker failures in a row before the page gives
 // smoothgrad-explain's defaults that differ by method: steps, and SmoothGrad off for XRAI.
 const methodSteps = {'blur-ig': 100, 'xrai': 100, 'guided-ig': 200};
 const methodsWithoutSmoothGrad = ['xrai'];
+const referenceCount = 100;    // expected gradients' reference set: the test set's last 100 images
 
 const element = (id) => document.getElementById(id);
 
@@ -63,6 +64,17 @@ function startWorker() {
         if (own === worker) workerFailed(`the worker failed: ${event.message || 'it could not be loaded'}`);
     };
     worker.postMessage({type: 'init'});
+    sendReferences();
+}
+
+/// Gives the worker expected gradients' reference set, once the test set is loaded.
+function sendReferences() {
+    if (!state.images || !worker) return;
+    const count = Math.min(referenceCount, state.images.count);
+    const size = state.images.height * state.images.width;
+    const pixels = new Float32Array(count * size);
+    for (let k = 0; k < count; ++k) pixels.set(testImage(state.images.count - count + k), k * size);
+    worker.postMessage({type: 'references', pixels, count});
 }
 
 /// A worker that failed (it could not load, or its module aborted) is replaced, its request dropped; after
@@ -138,6 +150,10 @@ function onWorkerMessage(message) {
             modelLoaded();
         }
         pump();
+        return;
+    }
+    if (message.id === 'references') {
+        showError(message.message);
         return;
     }
     if (message.id === undefined || inFlight === null || message.id !== inFlight.id) {
@@ -350,6 +366,7 @@ function settings() {
         aggregation: element('aggregation').value,
         seed: wholeInput('seed'),
         steps: wholeInput('steps'),
+        draws: wholeInput('draws'),
         layer: Number(element('layer').value || 4),
         class: targetClass === '' ? null : Number(targetClass),
         signed: element('display').value === 'signed',
@@ -363,6 +380,7 @@ function showControls(s) {
     element('fig4-noise').textContent = `${element('noise-level').value} %`;
     element('steps-field').hidden = !['integrated-gradients', 'blur-ig', 'guided-ig', 'xrai'].includes(s.method);
     element('layer-field').hidden = !['grad-cam', 'guided-grad-cam'].includes(s.method);
+    element('draws-field').hidden = s.method !== 'expected-gradients';
     for (const id of ['noise-level', 'samples', 'aggregation']) element(id).disabled = !s.smooth;
 }
 
@@ -497,6 +515,9 @@ function modelLoaded() {
         (accuracy ? `, ${(100 * Number(accuracy)).toFixed(1)} % test accuracy.` : '.');
     element('status').textContent = state.loadedText;
     loadTestSet().then(() => {
+        sendReferences();
+        const first = state.images.count - Math.min(referenceCount, state.images.count);
+        element('references').textContent = `test images ${first}\u2013${state.images.count - 1}`;
         renderImageStrip();
         update();
         resolveReady();
@@ -513,7 +534,7 @@ function setUp() {
     for (const id of ['smooth', 'aggregation', 'target-class', 'display', 'layer'])
         element(id).addEventListener('change', update);
     for (const id of ['noise-level', 'samples']) element(id).addEventListener('input', update);
-    for (const id of ['seed', 'steps']) element(id).addEventListener('change', update);
+    for (const id of ['seed', 'steps', 'draws']) element(id).addEventListener('change', update);
     element('image-index').addEventListener('change', (event) => selectTestImage(Number(event.target.value)));
     element('previous-images').addEventListener('click', () => selectTestImage(state.imageIndex - stripLength));
     element('next-images').addEventListener('click', () => selectTestImage(state.imageIndex + stripLength));

@@ -4,6 +4,7 @@
 // model, then explains one image per 'explain' message, so that the page stays responsive while it works.
 //
 // page -> worker: {type: 'explain', id, pixels: Float32Array, settings: {...}}   (settings: explorer.cpp)
+//                 {type: 'references', pixels: Float32Array, count}: expected gradients' reference set
 // worker -> page: {type: 'ready', info} once loaded; {type: 'progress', id, done, total} during SmoothGrad;
 //                 {type: 'result', id, map, mapRgba, overlayRgba, prediction, milliseconds};
 //                 {type: 'error', id, message, fatal}: fatal when the module itself failed (an abort, a
@@ -46,6 +47,15 @@ const loaded = (async () => {
     return {module, info: JSON.parse(module.UTF8ToString(module._explorer_model_info()))};
 })();
 
+function setReferences(module, message) {
+    const pixels = copyIn(module, message.pixels);
+    try {
+        check(module, module._explorer_set_references(pixels, message.count));
+    } finally {
+        module._free(pixels);
+    }
+}
+
 function explain(module, message) {
     const started = performance.now();
     const pixels = copyIn(module, message.pixels);
@@ -79,9 +89,10 @@ self.onmessage = async (event) => {
         const {module, info} = await loaded;
         if (message.type === 'init') postMessage({type: 'ready', info});
         else if (message.type === 'explain') explain(module, message);
+        else if (message.type === 'references') setReferences(module, message);
         else throw new Error(`explorer worker: unknown message type '${message.type}'`);
     } catch (error) {
-        postMessage({type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error),
+        postMessage({type: 'error', id: message.type === 'references' ? 'references' : message.id, message: error instanceof Error ? error.message : String(error),
                      fatal: !(error instanceof RefusedError)});
     }
 };

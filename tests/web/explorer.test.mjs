@@ -183,7 +183,7 @@ test('every method gives a finite map of a test image', async () => {
     await page.click('#image-strip button[data-index="2"]');
     await setSmoothGrad(false);
     const methods = await page.$$eval('#method option', (options) => options.map((o) => o.value));
-    assert.ok(methods.length >= 11, `only ${methods.length} methods`);
+    assert.ok(methods.length >= 12, `only ${methods.length} methods`);
     for (const method of methods) {
         await page.select('#method', method);
         const main = await mainResult();
@@ -226,6 +226,7 @@ test('the module refuses bad requests by name, and goes on working', async () =>
                                 {steps: 0}, {noise_level: -0.1}, {aggregation: 'median'}])
             replies.push(await ask({type: 'explain', id: 1, pixels: image, settings: {method: 'vanilla', ...settings}}));
         replies.push(await ask({type: 'explain', id: 2, pixels: new Float32Array(10), settings: {}}));
+        replies.push(await ask({type: 'explain', id: 4, pixels: image, settings: {method: 'expected-gradients'}}));
         replies.push(await ask({type: 'explain', id: 3, pixels: image, settings: {method: 'vanilla', smooth: true, samples: 5}}));
         worker.terminate();
         return replies.map((r) => ({type: r.type, message: r.message, fatal: r.fatal, map: r.map?.length}));
@@ -233,7 +234,8 @@ test('the module refuses bad requests by name, and goes on working', async () =>
     const expected = ["'samples' must be a whole number", "'seed' must be a whole number", "unknown field 'noiselevel'",
                       "method must be vanilla, .*got 'magic'", 'class must be in \\[0, 10\\), got 10',
                       "'steps' must be a whole number in \\[1,", 'noise_level must be >= 0, got -0.1',
-                      "aggregation must be mean, square or variance, got 'median'", 'the image has 10 values, the model takes 784'];
+                      "aggregation must be mean, square or variance, got 'median'", 'the image has 10 values, the model takes 784',
+                      'expected-gradients needs a reference set'];
     expected.forEach((pattern, k) => {
         assert.equal(replies[k].type, 'error', `request ${k} was not refused`);
         assert.match(replies[k].message, new RegExp(`^explorer: ${pattern}`));
