@@ -31,15 +31,16 @@ else
     )
 fi
 
+# Root or sudo is asked for only when something is missing.
 as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install packages" >&2; exit 1; }
-    as_root=(sudo)
-fi
 updated=false
 install() {
     echo "install-deps: installing $*"
     if ! $updated; then
+        if [ "$(id -u)" -ne 0 ]; then
+            command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install $*" >&2; exit 1; }
+            as_root=(sudo)
+        fi
         "${as_root[@]}" apt-get update -qq
         updated=true
     fi

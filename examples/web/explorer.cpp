@@ -282,12 +282,15 @@ EMSCRIPTEN_KEEPALIVE int explorer_load_model(const std::uint8_t* bytes, int size
     });
 }
 
-/// Sets expected gradients' reference set: `count` images of the model's input size at `pixels`, one
-/// after the other, each HWC in [0, 1].
-EMSCRIPTEN_KEEPALIVE int explorer_set_references(const float* pixels, int count) {
+/// Sets expected gradients' reference set: `count` images of the model's input size in the `size` values
+/// at `pixels`, one after the other, each HWC in [0, 1].
+EMSCRIPTEN_KEEPALIVE int explorer_set_references(const float* pixels, int size, int count) {
     return guarded([&] {
         const Index features = network().input_size();
         detail::require(pixels != nullptr && count > 0, who, "the reference set is empty");
+        const Index needed = detail::checked_multiply(features, Index{count}, who);
+        detail::require<shape_error>(Index{size} == needed, who, "the reference set has ", size, " values, ", count,
+                                     " images of the model's input take ", needed);
         Matrix references = Eigen::Map<const Matrix>(pixels, features, count);
         detail::require(references.allFinite(), who, "the reference set has NaN or Inf values");
         state().references = std::move(references);

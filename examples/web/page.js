@@ -6,7 +6,8 @@
 // cannot be interrupted; a new one loads in about 0.1 s).
 //
 // window.explorer is for the browser tests (tests/web): `ready` resolves once the model and the test set
-// are loaded, `idle()` once every queued map is shown, and `main` holds the newest main map.
+// are loaded, `idle()` once every queued map is shown (or the page has stopped), `main` holds the newest
+// main map, and `stopped` says why the page gave up, if it did.
 'use strict';
 
 const imagesFile = 't10k-images-idx3-ubyte.gz';
@@ -18,9 +19,9 @@ const autoFigureSeconds = 5;   // the figures are computed unasked when they wou
 const abandonAfterMs = 250;    // a stale request expected to run longer than this is stopped
 const progressAfterMs = 300;   // the progress bar shows for requests that run longer than this
 const maxWorkerFailures = 3;   // worker failures in a row before the page gives up
-// smoothgrad-explain's defaults that differ by method: steps, and SmoothGrad off for XRAI.
+// smoothgrad-explain's defaults that differ by method: steps, and SmoothGrad off for some.
 const methodSteps = {'blur-ig': 100, 'xrai': 100, 'guided-ig': 200};
-const methodsWithoutSmoothGrad = ['xrai'];
+const methodsWithoutSmoothGrad = ['xrai', 'grad-cam', 'occlusion', 'expected-gradients'];
 const referenceCount = 100;    // expected gradients' reference set: the test set's last 100 images
 
 const element = (id) => document.getElementById(id);
@@ -36,12 +37,14 @@ const state = {
     figureTasks: [],       // the figures' requests for the newest settings
     figuresQueued: false,  // whether they were queued for the newest settings
     loadedText: '',        // the status line once loaded
+    referencesError: null, // why the worker refused expected gradients' reference set, if it did
 };
 
 let resolveReady, rejectReady;
 const explorer = {
     ready: new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; }),
     main: null,            // {map, prediction, settings, imageIndex, source}
+    stopped: null,         // the message with which the page gave up
     idle,
 };
 window.explorer = explorer;
@@ -78,23 +81,36 @@ function sendReferences() {
 }
 
 /// A worker that failed (it could not load, or its module aborted) is replaced, its request dropped; after
-/// maxWorkerFailures failures in a row the page stops and says so.
+/// maxWorkerFailures failures in a row the page stops: it says so, disables its controls and takes no
+/// more work.
 function workerFailed(text) {
     showError(text);
     worker.terminate();
     inFlight = null;
     workerFailures += 1;
     if (state.info === null || workerFailures >= maxWorkerFailures) {
-        rejectReady(new Error(text));
-        queue = [];
-        settleIdle();
+        stop(text);
         return;
     }
     startWorker();
 }
 
+function stop(text) {
+    explorer.stopped = text;
+    worker = null;
+    workerReady = false;
+    queue = [];
+    rejectReady(new Error(text));
+    for (const control of document.querySelectorAll('#settings :is(input, select), #inputs :is(input, button)'))
+        control.disabled = true;
+    element('status').textContent = `The explorer stopped: ${text}. Reload the page to start again.`;
+    settleIdle();
+}
+
 function idle() {
-    return queue.length === 0 && inFlight === null ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+    return explorer.stopped !== null || (queue.length === 0 && inFlight === null)
+               ? Promise.resolve()
+               : new Promise((resolve) => idleWaiters.push(resolve));
 }
 
 function settleIdle() {
@@ -114,6 +130,8 @@ function pump() {
         return;
     }
     inFlight = {...queue.shift(), id: nextId++, started: performance.now(), done: 0, total: 0};
+    element('progress-box').hidden = true;  // until this request has run long enough to be watched
+    element('progress').value = 0;
     worker.postMessage({type: 'explain', id: inFlight.id, pixels: inFlight.pixels, settings: inFlight.settings});
 }
 
@@ -121,7 +139,7 @@ function pump() {
 /// from its progress, or, without progress, as long again as it has run), and shows the progress of
 /// requests that take long enough to watch.
 function watch() {
-    if (inFlight === null) return;
+    if (inFlight === null || explorer.stopped !== null) return;
     const elapsed = performance.now() - inFlight.started;
     if (inFlight.generation !== state.generation) {
         const remaining = inFlight.done > 0 ? (elapsed * (inFlight.total - inFlight.done)) / inFlight.done : elapsed;
@@ -153,7 +171,8 @@ function onWorkerMessage(message) {
         return;
     }
     if (message.id === 'references') {
-        showError(message.message);
+        if (message.fatal) workerFailed(message.message);
+        else state.referencesError = message.message;  // shown when expected gradients is chosen
         return;
     }
     if (message.id === undefined || inFlight === null || message.id !== inFlight.id) {
@@ -384,11 +403,11 @@ function showControls(s) {
     for (const id of ['noise-level', 'samples', 'aggregation']) element(id).disabled = !s.smooth;
 }
 
-/// A new method takes smoothgrad-explain's defaults for it: its steps, and SmoothGrad off for XRAI.
+/// A new method takes smoothgrad-explain's defaults for it: its steps, and SmoothGrad on or off.
 function methodChanged() {
     const method = element('method').value;
     element('steps').value = String(methodSteps[method] ?? 50);
-    if (methodsWithoutSmoothGrad.includes(method)) element('smooth').checked = false;
+    element('smooth').checked = !methodsWithoutSmoothGrad.includes(method);
     update();
 }
 
@@ -425,7 +444,7 @@ function setUpFigures() {
 }
 
 function queueFigures() {
-    if (state.figuresQueued) return;
+    if (state.figuresQueued || explorer.stopped !== null) return;
     state.figuresQueued = true;
     element('compute-figures').hidden = true;
     element('figures-note').textContent = 'Computing the figures\u2026';
@@ -465,11 +484,12 @@ function planFigures(s, result) {
 }
 
 function update() {
-    if (!state.info) return;
+    if (!state.info || explorer.stopped !== null) return;
     state.generation += 1;
     const generation = state.generation;
     const s = settings();
     showControls(s);
+    if (s.method === 'expected-gradients' && state.referencesError) showError(state.referencesError);
     const pixels = currentPixels();
     paintGray(element('image'), pixels);
     for (const canvas of [...noiseCells, ...sampleCells]) canvas.classList.add('stale');

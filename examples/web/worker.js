@@ -50,7 +50,7 @@ const loaded = (async () => {
 function setReferences(module, message) {
     const pixels = copyIn(module, message.pixels);
     try {
-        check(module, module._explorer_set_references(pixels, message.count));
+        check(module, module._explorer_set_references(pixels, message.pixels.length, message.count));
     } finally {
         module._free(pixels);
     }

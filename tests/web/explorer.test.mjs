@@ -186,6 +186,7 @@ test('every method gives a finite map of a test image', async () => {
     assert.ok(methods.length >= 12, `only ${methods.length} methods`);
     for (const method of methods) {
         await page.select('#method', method);
+        await setSmoothGrad(false);
         const main = await mainResult();
         assert.equal(main.settings.method, method);
         assert.equal(main.imageIndex, 2);
@@ -194,23 +195,51 @@ test('every method gives a finite map of a test image', async () => {
     assert.deepEqual(problems, []);
 });
 
-test('a slow map shows its progress and is abandoned when the settings change', async () => {
+test("choosing a method sets smoothgrad-explain's defaults for it", async () => {
+    const defaults = [['blur-ig', '100', true], ['xrai', '100', false], ['guided-ig', '200', true],
+                      ['grad-cam', '50', false], ['occlusion', '50', false], ['expected-gradients', '50', false],
+                      ['integrated-gradients', '50', true], ['vanilla', '50', true]];
+    for (const [method, steps, smooth] of defaults) {
+        await page.select('#method', method);
+        assert.deepEqual([await page.$eval('#steps', (e) => e.value), await page.$eval('#smooth', (e) => e.checked)],
+                         [steps, smooth], method);
+    }
+    assert.equal((await mainResult()).settings.method, 'vanilla');
+});
+
+test('a slow map shows its labelled progress, and gives way to new settings', async () => {
     await page.select('#method', 'xrai');
     await setSmoothGrad(true);
     await page.focus('#samples');
     await page.keyboard.press('End');
     assert.equal(await page.$eval('#samples-value', (e) => e.textContent), '200');
-    // XRAI with n = 200 takes about a minute here; its progress shows after its first 10 samples.
-    await page.waitForSelector('#progress-box:not([hidden])', {timeout: 60000});
+    // XRAI with n = 200 takes about a minute here; its progress shows once it has run 0.3 s.
+    await page.waitForSelector('#progress-box:not([hidden])', {timeout: 10000});
+    assert.equal(await page.$eval('#progress-label', (e) => e.textContent), 'Computing the map');
+    await page.select('#method', 'vanilla');
+    const main = await mainResult();
+    assert.deepEqual([main.settings.method, main.settings.samples], ['vanilla', 200]);
+    assert.ok(await page.$eval('#progress-box', (box) => box.hidden));
+});
+
+test('a stale map is dropped at once, and the new worker explains with expected gradients', async () => {
+    // Guided IG's 200 steps with n = 200 take about 40 s here: the change 30 ms after it started must not
+    // wait for it.
+    await page.select('#method', 'guided-ig');
+    await new Promise((resolve) => setTimeout(resolve, 30));
     const started = Date.now();
     await page.select('#method', 'vanilla');
     const main = await mainResult();
     assert.equal(main.settings.method, 'vanilla');
-    assert.equal(main.settings.samples, 200);
-    assert.ok(Date.now() - started < 20000, `the vanilla map took ${Date.now() - started} ms`);
-    assert.ok(await page.$eval('#progress-box', (box) => box.hidden));
+    assert.ok(Date.now() - started < 5000, `the vanilla map took ${Date.now() - started} ms`);
+    await page.select('#method', 'expected-gradients');
+    const expected = await mainResult();
+    assert.equal(expected.settings.method, 'expected-gradients');
+    assert.ok(expected.map.every(Number.isFinite) && expected.map.some((v) => v !== 0), 'no expected-gradients map');
+    await page.select('#method', 'vanilla');
     await page.click('#samples-strip button:nth-child(5)');  // the figure of n = 50
     assert.equal((await mainResult()).settings.samples, 50);
+    assert.deepEqual(problems, []);
 });
 
 test('the module refuses bad requests by name, and goes on working', async () => {
@@ -222,20 +251,22 @@ test('the module refuses bad requests by name, and goes on working', async () =>
         });
         const image = new Float32Array(784).fill(0.5);
         const replies = [];
-        for (const settings of [{samples: 2.9}, {seed: -1}, {noiselevel: 0.2}, {method: 'magic'}, {class: 10},
+        for (const settings of [{samples: 2.9}, {samples: 2 ** 31}, {seed: -1}, {noiselevel: 0.2}, {method: 'magic'}, {class: 10},
                                 {steps: 0}, {noise_level: -0.1}, {aggregation: 'median'}])
             replies.push(await ask({type: 'explain', id: 1, pixels: image, settings: {method: 'vanilla', ...settings}}));
         replies.push(await ask({type: 'explain', id: 2, pixels: new Float32Array(10), settings: {}}));
         replies.push(await ask({type: 'explain', id: 4, pixels: image, settings: {method: 'expected-gradients'}}));
+        replies.push(await ask({type: 'references', pixels: new Float32Array(10), count: 1}));
         replies.push(await ask({type: 'explain', id: 3, pixels: image, settings: {method: 'vanilla', smooth: true, samples: 5}}));
         worker.terminate();
         return replies.map((r) => ({type: r.type, message: r.message, fatal: r.fatal, map: r.map?.length}));
     });
-    const expected = ["'samples' must be a whole number", "'seed' must be a whole number", "unknown field 'noiselevel'",
+    const expected = ["'samples' must be a whole number", "'samples' must be a whole number in \\[1, 2147483647\\]",
+                      "'seed' must be a whole number", "unknown field 'noiselevel'",
                       "method must be vanilla, .*got 'magic'", 'class must be in \\[0, 10\\), got 10',
                       "'steps' must be a whole number in \\[1,", 'noise_level must be >= 0, got -0.1',
                       "aggregation must be mean, square or variance, got 'median'", 'the image has 10 values, the model takes 784',
-                      'expected-gradients needs a reference set'];
+                      'expected-gradients needs a reference set', 'the reference set has 10 values, 1 images'];
     expected.forEach((pattern, k) => {
         assert.equal(replies[k].type, 'error', `request ${k} was not refused`);
         assert.match(replies[k].message, new RegExp(`^explorer: ${pattern}`));
@@ -256,4 +287,26 @@ test('the page is saved as a screenshot', async () => {
     assert.ok(fs.statSync(file).size > 10000, `${file} is nearly empty`);
     console.log(`# screenshot: ${file}`);
     assert.deepEqual(problems, []);
+});
+
+/// Makes the page's current worker fail, as a worker whose script cannot load or whose module traps does.
+const failWorker = () => page.evaluate(() => worker.dispatchEvent(new ErrorEvent('error', {message: 'simulated failure'})));
+
+test('a failed worker is replaced and the page goes on', async () => {
+    await failWorker();
+    assert.match(await page.$eval('#status', (e) => e.textContent), /^Error: the worker failed: simulated failure/);
+    await page.click('#seed', {clickCount: 3});
+    await page.keyboard.type('7');
+    await page.keyboard.press('Tab');
+    const main = await mainResult();
+    assert.equal(main.settings.seed, 7);
+    assert.match(await page.$eval('#status', (e) => e.textContent), /^Model loaded/);
+});
+
+test('after three failures in a row the page stops and says so', async () => {
+    for (let k = 0; k < 3; ++k) await failWorker();
+    assert.match(await page.evaluate(() => window.explorer.stopped), /simulated failure/);
+    assert.match(await page.$eval('#status', (e) => e.textContent), /^The explorer stopped/);
+    assert.ok(await page.$eval('#method', (e) => e.disabled));
+    await page.evaluate(() => window.explorer.idle());  // resolves: nothing is left to wait for
 });
