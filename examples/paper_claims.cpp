@@ -38,6 +38,7 @@
 #include "claims_images.hpp"
 #include "claims_metrics.hpp"
 #include "claims_report.hpp"
+#include "claims_settings.hpp"
 #include "figure_support.hpp"
 #include "recording_gradient.hpp"
 #include "svg_plot.hpp"
@@ -67,25 +68,9 @@ SVG plots. --model is the network trained on clean images (default: the shipped 
 )";
 
 /// The sizes of the experiment; --quick shrinks them.
-struct Settings {
-    /// Test images (the first ones of the test set, unless --images names them).
-    Index images = 500;
+struct Settings : claims::SharedSettings {
     /// Two-item images, from random pairs of test images of different classes.
     Index pairs = 500;
-    /// SmoothGrad's samples n and noise level sigma / (x_max - x_min), as the paper recommends.
-    int samples = 50;
-    double noise_level = 0.15;
-    /// Integrated gradients' steps on their own, and inside SmoothGrad (where a map costs n * steps
-    /// gradients; Gauss-Legendre with 10 nodes keeps the completeness gap small, see the report).
-    int ig_steps = 50;
-    int ig_steps_smoothed = 10;
-    /// The noise levels of claim 2.
-    std::vector<double> noise_levels{0.0, 0.05, 0.10, 0.15, 0.20, 0.30, 0.40, 0.50};
-    /// The sample sizes of claim 3, and the size of the independent reference map they are compared to.
-    std::vector<int> sample_sizes{1, 2, 5, 10, 20, 50, 100, 200};
-    int reference_samples = 500;
-    /// Steps of the deletion, insertion and ROAD curves (28: one image row's worth of pixels per step).
-    Index curve_steps = 28;
     /// Images of the randomization check of the other methods (the first ones): each map is made again
     /// on four randomized networks.
     Index toolbox_randomization_images = 100;

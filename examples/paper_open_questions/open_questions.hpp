@@ -15,6 +15,7 @@
 #include <smoothgrad/metrics/localization.hpp>
 
 #include "../claims_images.hpp"
+#include "../claims_settings.hpp"
 
 namespace open_questions {
 
@@ -26,20 +27,8 @@ namespace fs = std::filesystem;
 inline constexpr std::string_view who = "paper_open_questions";
 inline constexpr ImageShape image_shape{28, 28, 1};
 
-/// The sizes of the experiment; --quick shrinks them.
-struct Settings {
-    Index images = 500;
-    /// SmoothGrad as in claims 1-6.
-    int samples = 50;
-    double noise_level = 0.15;
-    Index curve_steps = 28;
-    /// Claim 10: integrated gradients' steps alone and inside SmoothGrad, the noise levels and sample sizes
-    /// of claims 2 and 3, and the size of claim 3's independent reference map.
-    int ig_steps = 50;
-    int ig_steps_smoothed = 10;
-    std::vector<double> noise_levels{0.0, 0.05, 0.10, 0.15, 0.20, 0.30, 0.40, 0.50};
-    std::vector<int> sample_sizes{1, 2, 5, 10, 20, 50, 100, 200};
-    int reference_samples = 500;
+/// The sizes of the experiment; --quick shrinks them. Claim 10 repeats claims 1-3 with the shared sizes.
+struct Settings : claims::SharedSettings {
     /// Claim 11: points along the line x + t * eps, t in [0, 1], eps ~ N(0, path_stddev^2) (the paper's Fig. 2).
     int path_steps = 50;
     double path_stddev = 0.01;

@@ -232,18 +232,10 @@ template <class Method>
     json info = {{"classes", loaded.class_names},
                  {"input", {{"height", in.height}, {"width", in.width}, {"channels", in.channels}}},
                  {"metadata", loaded.metadata}};
-    // The spec lists the layers after "input HxWxC", one per ';'.
-    std::vector<std::string> specs;
-    const std::string spec = net.to_spec();
-    for (std::size_t start = spec.find(';'); start != std::string::npos;) {
-        const std::size_t end = spec.find(';', start + 1);
-        specs.push_back(spec.substr(start + 2, end == std::string::npos ? std::string::npos : end - start - 2));
-        start = end;
-    }
     json layers = json::array();
     for (std::size_t i = 0; i < net.layers().size(); ++i) {
         const ImageShape out = net.shape(i + 1);
-        layers.push_back({{"index", i}, {"spec", i < specs.size() ? specs[i] : ""},
+        layers.push_back({{"index", i}, {"spec", net.layer_spec(i)},
                           {"height", out.height}, {"width", out.width}, {"channels", out.channels}});
     }
     info["layers"] = layers;
@@ -320,13 +312,13 @@ EMSCRIPTEN_KEEPALIVE int explorer_explain(const float* pixels, int size, const c
         out.map = map_of(input, target, s);
         const ImageShape shape = net.input_shape();
         const NormalizeParams display{.clip_percentile = s.percentile};
-        const Image magnitude = normalize_unit(reduce_channels(out.map, shape, ChannelReduction::sum_abs), display);
-        const Image picture = s.signed_map
-                                  ? apply_colormap(normalize_signed(reduce_channels(out.map, shape, ChannelReduction::sum), display),
-                                                   Colormap::diverging)
-                                  : apply_colormap(magnitude, Colormap::heat);
-        out.map_rgba = rgba_of(picture);
-        out.overlay_rgba = rgba_of(blend(apply_colormap(magnitude, Colormap::heat), Image{input, shape}, 0.6f));
+        const Image heat =
+            apply_colormap(normalize_unit(reduce_channels(out.map, shape, ChannelReduction::sum_abs), display), Colormap::heat);
+        out.map_rgba = rgba_of(s.signed_map ? apply_colormap(normalize_signed(reduce_channels(out.map, shape, ChannelReduction::sum),
+                                                                              display),
+                                                             Colormap::diverging)
+                                            : heat);
+        out.overlay_rgba = rgba_of(blend(heat, Image{input, shape}, 0.6f));
         out.result = json{{"predicted", predicted},
                           {"explained", target},
                           {"probabilities", std::vector<double>(probabilities.data(), probabilities.data() + probabilities.size())}}

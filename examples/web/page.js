@@ -60,8 +60,8 @@ const idleWaiters = [];
 function startWorker() {
     worker = new Worker('worker.js');
     workerReady = false;
-    const own = worker;
-    worker.onmessage = (event) => { if (event.target === worker) onWorkerMessage(event.data); };
+    const own = worker;  // a replaced worker's last messages are ignored
+    worker.onmessage = (event) => { if (own === worker) onWorkerMessage(event.data); };
     worker.onerror = (event) => {
         event.preventDefault();
         if (own === worker) workerFailed(`the worker failed: ${event.message || 'it could not be loaded'}`);
@@ -80,19 +80,26 @@ function sendReferences() {
     worker.postMessage({type: 'references', pixels, count});
 }
 
+/// Stops the worker, dropping its request, and starts a new one.
+function replaceWorker() {
+    worker.terminate();
+    inFlight = null;
+    startWorker();
+}
+
 /// A worker that failed (it could not load, or its module aborted) is replaced, its request dropped; after
 /// maxWorkerFailures failures in a row the page stops: it says so, disables its controls and takes no
 /// more work.
 function workerFailed(text) {
     showError(text);
-    worker.terminate();
-    inFlight = null;
     workerFailures += 1;
     if (state.info === null || workerFailures >= maxWorkerFailures) {
+        worker.terminate();
+        inFlight = null;
         stop(text);
         return;
     }
-    startWorker();
+    replaceWorker();
 }
 
 function stop(text) {
@@ -143,11 +150,7 @@ function watch() {
     const elapsed = performance.now() - inFlight.started;
     if (inFlight.generation !== state.generation) {
         const remaining = inFlight.done > 0 ? (elapsed * (inFlight.total - inFlight.done)) / inFlight.done : elapsed;
-        if (remaining > abandonAfterMs) {
-            worker.terminate();
-            inFlight = null;
-            startWorker();
-        }
+        if (remaining > abandonAfterMs) replaceWorker();
         return;
     }
     if (elapsed > progressAfterMs) {

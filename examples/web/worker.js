@@ -24,11 +24,20 @@ function check(module, status) {
     if (status !== 0) throw new RefusedError(module.UTF8ToString(module._explorer_error()));
 }
 
-/// Copies `bytes` (a typed array) into the module's memory; the caller frees the returned pointer.
-function copyIn(module, bytes) {
-    const pointer = module._malloc(bytes.byteLength);
-    module.HEAPU8.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), pointer);
-    return pointer;
+/// Runs call(...pointers) with each of `arrays` (typed arrays) copied into the module's memory, freed
+/// afterwards, and checks the status it returns.
+function callWithCopies(module, arrays, call) {
+    const pointers = [];
+    try {
+        for (const array of arrays) {
+            const pointer = module._malloc(array.byteLength);
+            pointers.push(pointer);
+            module.HEAPU8.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), pointer);
+        }
+        check(module, call(...pointers));
+    } finally {
+        for (const pointer of pointers) module._free(pointer);
+    }
 }
 
 const loaded = (async () => {
@@ -38,38 +47,24 @@ const loaded = (async () => {
     const response = await fetch(modelFile);
     if (!response.ok) throw new Error(`explorer: cannot load ${modelFile}: HTTP ${response.status}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const pointer = copyIn(module, bytes);
-    try {
-        check(module, module._explorer_load_model(pointer, bytes.length));
-    } finally {
-        module._free(pointer);
-    }
+    callWithCopies(module, [bytes], (pointer) => module._explorer_load_model(pointer, bytes.length));
     return {module, info: JSON.parse(module.UTF8ToString(module._explorer_model_info()))};
 })();
 
 function setReferences(module, message) {
-    const pixels = copyIn(module, message.pixels);
-    try {
-        check(module, module._explorer_set_references(pixels, message.pixels.length, message.count));
-    } finally {
-        module._free(pixels);
-    }
+    callWithCopies(module, [message.pixels],
+                   (pixels) => module._explorer_set_references(pixels, message.pixels.length, message.count));
 }
 
 function explain(module, message) {
     const started = performance.now();
-    const pixels = copyIn(module, message.pixels);
-    const request = JSON.stringify(message.settings);
-    const size = module.lengthBytesUTF8(request) + 1;
-    const text = module._malloc(size);
-    module.stringToUTF8(request, text, size);
+    const request = new TextEncoder().encode(`${JSON.stringify(message.settings)}\0`);  // a C string
     current = message.id;
     try {
-        check(module, module._explorer_explain(pixels, message.pixels.length, text));
+        callWithCopies(module, [message.pixels, request],
+                       (pixels, text) => module._explorer_explain(pixels, message.pixels.length, text));
     } finally {
         current = null;
-        module._free(text);
-        module._free(pixels);
     }
     // Copies, because the module's memory may move when it grows.
     const values = module._explorer_map_size();
@@ -92,7 +87,8 @@ self.onmessage = async (event) => {
         else if (message.type === 'references') setReferences(module, message);
         else throw new Error(`explorer worker: unknown message type '${message.type}'`);
     } catch (error) {
-        postMessage({type: 'error', id: message.type === 'references' ? 'references' : message.id, message: error instanceof Error ? error.message : String(error),
+        postMessage({type: 'error', id: message.type === 'references' ? 'references' : message.id,
+                     message: error instanceof Error ? error.message : String(error),
                      fatal: !(error instanceof RefusedError)});
     }
 };

@@ -85,6 +85,13 @@ TEST_CASE("parameters are named and shaped like a PyTorch nn.Sequential", "[nn][
     CHECK_THROWS_AS(net.layer_as<nn::Dense>(9), argument_error);
 }
 
+TEST_CASE("each layer's spec is the part of the spec it was parsed from", "[nn][sequential][spec]") {
+    const Sequential net = nn::parse_spec("input 8x8x1; conv 3x3x4 same; relu; maxpool 2; flatten; dense 5");
+    const std::vector<std::string> parts{"conv 3x3x4 same", "relu", "maxpool 2", "flatten", "dense 5"};
+    for (std::size_t i = 0; i < parts.size(); ++i) CHECK(net.layer_spec(i) == parts[i]);
+    CHECK_THROWS_AS(net.layer_spec(5), argument_error);
+}
+
 TEST_CASE("a Dense after a Flatten uses PyTorch's CHW feature order", "[nn][sequential][flatten]") {
     // input 1x2x2 (HWC: pixel 0 = (1, 10), pixel 1 = (2, 20)); flatten gives CHW (1, 2, 10, 20).
     Sequential net = nn::parse_spec("input 1x2x2; flatten; dense 1");

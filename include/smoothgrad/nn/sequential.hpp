@@ -289,6 +289,12 @@ public:
         return const_cast<Sequential&>(*this).layer_as<L>(i);  // NOLINT: same lookup, const result
     }
 
+    /// Layer i's part of the spec, e.g. "conv 3x3x16 same"; throws argument_error for i out of range.
+    [[nodiscard]] std::string layer_spec(std::size_t i) const {
+        check_layer_index(i);
+        return std::visit([](const auto& layer) { return layer.spec(); }, layers_[i]);
+    }
+
     /// The one-line spec this network was, or could have been, parsed from (see spec.hpp).
     [[nodiscard]] std::string to_spec() const {
         std::string spec = "input " + std::to_string(input_shape().height) + "x" + std::to_string(input_shape().width) +
@@ -497,10 +503,6 @@ private:
             for (Index start = first; start < last; start += chunk)
                 work(start, std::min(chunk, last - start), lease.get());
         });
-    }
-
-    [[nodiscard]] std::string layer_spec(std::size_t i) const {
-        return std::visit([](const auto& layer) { return layer.spec(); }, layers_[i]);
     }
 
     void check_output_weights(const Vector& output_weights, std::string_view who) const {

@@ -6,6 +6,7 @@
 
 #include "smoothgrad/detail/eigen_core.hpp"
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "smoothgrad/core/concepts.hpp"
@@ -79,9 +80,7 @@ public:
                  Matrix& output_tangent) const {
         const ImageShape out = output_shape(input_shape);
         const Index batch = input_tangent.cols();
-        smoothgrad::detail::require<shape_error>(
-            static_cast<Index>(cache.winners.size()) == out.size() * batch, "MaxPool2D::tangent",
-            "run forward on a batch of ", batch, " columns first");
+        check_winners(cache, out, batch, "MaxPool2D::tangent");
         output_tangent.resize(out.size(), batch);
         for (Index n = 0; n < batch; ++n) {
             const float* winners = cache.winners.data() + n * out.size();
@@ -105,6 +104,12 @@ public:
     }
 
 private:
+    /// Throws unless `cache` holds the winners of a forward pass over `batch` columns with output `out`.
+    static void check_winners(const LayerCache& cache, const ImageShape& out, Index batch, std::string_view who) {
+        smoothgrad::detail::require<shape_error>(static_cast<Index>(cache.winners.size()) == out.size() * batch, who,
+                                                 "run forward on a batch of ", batch, " columns first");
+    }
+
     using Packet = kernels::Packet;
 
     /// The winner of a window as a float: its element's index in row-major window order, or `dead` if
@@ -153,9 +158,7 @@ private:
                 Matrix& input_gradient) const {
         const ImageShape out = output_shape(input_shape);
         const Index batch = output_gradient.cols();
-        smoothgrad::detail::require<shape_error>(
-            static_cast<Index>(cache.winners.size()) == out.size() * batch, "MaxPool2D::backward",
-            "run forward on a batch of ", batch, " columns first");
+        check_winners(cache, out, batch, "MaxPool2D::backward");
         const bool dropped = input_shape.height % kernel_ != 0 || input_shape.width % kernel_ != 0;
         // The windows cover every element but the dropped rows and columns: they alone need zeros.
         if (dropped)
