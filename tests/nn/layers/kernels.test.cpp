@@ -139,9 +139,11 @@ TEST_CASE("multiply_indirect reads runs through offsets over several depth block
 }
 
 TEST_CASE("multiply_row_major keeps every column's result over several depth blocks", "[nn][kernels][determinism]") {
-    for (const Index rows : {3, 9}) {
-        for (const Index depth : {515, 1029}) {
-            const Index cols = 8;
+    // Depths of one, two and three blocks; rows and columns that leave partial tiles of every shape.
+    constexpr Index block = kernels::detail::dot_depth_block;
+    for (const Index rows : {Index{3}, Index{9}, Index{2 * kernels::detail::dot_tile_rows + 1}}) {
+        for (const Index depth : {Index{515}, block + 17, 2 * block + 21}) {
+            const Index cols = Index{2 * kernels::detail::dot_tile_columns + 3};
             const RowMajor a = nn_test::random_matrix(rows, depth, 11);
             const Matrix b = nn_test::random_matrix(depth, cols, 12);
             Matrix all(rows, cols);
