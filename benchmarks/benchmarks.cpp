@@ -10,6 +10,7 @@
 // writes the networks' weights (safetensors) and the images (.npy) that the peer script loads, then exits.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -132,13 +133,11 @@ void vanilla_gradient(benchmark::State& state) {
 }
 BENCHMARK(vanilla_gradient)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-/// SmoothGrad n = 50 over 100 images, each image's 50 samples in one batch. Counter images_per_s.
-void smooth_grad_throughput(benchmark::State& state) {
-    Fixture& f = fixture();
-    const Sequential& net = f.model(state.range(0));
+/// SmoothGrad n = 50 with `net` over 100 images, each image's 50 samples in one batch. Counter images_per_s.
+void explain_images(benchmark::State& state, const Sequential& net) {
+    const Fixture& f = fixture();
     const SmoothGrad method{.samples = 50, .noise_level = 0.15, .batch_size = 50};
     Vector weights = Vector::Zero(net.num_classes());
-    weights[0] = 1.0f;
     for (auto _ : state) {
         for (Index j = 0; j < f.test.images.cols(); ++j) {
             weights.setZero();
@@ -150,7 +149,51 @@ void smooth_grad_throughput(benchmark::State& state) {
     state.counters["images_per_s"] = benchmark::Counter(
         static_cast<double>(f.test.images.cols() * state.iterations()), benchmark::Counter::kIsRate);
 }
+
+void smooth_grad_throughput(benchmark::State& state) { explain_images(state, fixture().model(state.range(0))); }
 BENCHMARK(smooth_grad_throughput)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
+
+/// The fixture's network `which` with Winograd convolutions (ConvolutionAlgorithm::winograd, opt-in).
+const Sequential& winograd_model(std::int64_t which) {
+    static const std::array<Sequential, 2> models = [] {
+        std::array<Sequential, 2> copies{fixture().model(0), fixture().model(1)};
+        for (Sequential& net : copies) net.set_convolution_algorithm(nn::ConvolutionAlgorithm::winograd);
+        return copies;
+    }();
+    return models[static_cast<std::size_t>(which)];
+}
+
+/// max |a - b| / max |b|: how far the Winograd maps are from the direct ones.
+double relative_difference(const Vector& a, const Vector& b) {
+    return static_cast<double>((a - b).cwiseAbs().maxCoeff() / b.cwiseAbs().maxCoeff());
+}
+
+/// `method` on the fixture's first image with Winograd convolutions (50 gradient evaluations); counter
+/// map_difference against the map of the direct convolutions.
+template <class Method>
+void explain_with_winograd(benchmark::State& state, const Method& method) {
+    Fixture& f = fixture();
+    const Sequential& net = winograd_model(state.range(0));
+    const Vector image = f.test.images.col(0);
+    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    set_flops(state, net, 50.0);
+    state.counters["map_difference"] = relative_difference(method(net, image, f.test.labels[0]),
+                                                           method(f.model(state.range(0)), image, f.test.labels[0]));
+}
+
+void smooth_grad_winograd(benchmark::State& state) {
+    explain_with_winograd(state, SmoothGrad{.samples = 50, .noise_level = 0.15, .batch_size = 50});
+}
+BENCHMARK(smooth_grad_winograd)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void integrated_gradients_winograd(benchmark::State& state) {
+    explain_with_winograd(state, IntegratedGradients{.steps = 50, .rule = IntegrationRule::riemann_right});
+}
+BENCHMARK(integrated_gradients_winograd)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+/// smooth_grad_throughput with Winograd convolutions.
+void smooth_grad_throughput_winograd(benchmark::State& state) { explain_images(state, winograd_model(state.range(0))); }
+BENCHMARK(smooth_grad_throughput_winograd)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
 /// One Adam epoch over a slice of state.range(1) training images in batches of 64 (forward, loss,
 /// parameter gradients, step: 3 x forward FLOPs per image). The network is a copy, trained anew.

@@ -39,6 +39,15 @@ CASES = [  # (key, ours: Google Benchmark name, what the row is)
     ("small/train640", "train_slice/0/640/real_time"),
     ("tf/train640", "train_slice/1/640/real_time"),
 ]
+# The same cases with Winograd convolutions (ConvolutionAlgorithm::winograd, opt-in): (key, ours, direct's).
+WINOGRAD_CASES = [
+    ("small/smooth_grad_n50", "smooth_grad_winograd/0/real_time"),
+    ("tf/smooth_grad_n50", "smooth_grad_winograd/1/real_time"),
+    ("small/ig50", "integrated_gradients_winograd/0/real_time"),
+    ("tf/ig50", "integrated_gradients_winograd/1/real_time"),
+    ("small/throughput100", "smooth_grad_throughput_winograd/0/iterations:2/real_time"),
+    ("tf/throughput100", "smooth_grad_throughput_winograd/1/iterations:2/real_time"),
+]
 OURS_ONLY = ["fma_ceiling/1/min_time:0.500/real_time", "fma_ceiling/2/min_time:0.500/real_time",
              "smooth_grad/0/1000/real_time", "smooth_grad/1/1000/real_time"]
 THREAD_CASES = ["dense_batch", "smooth_grad_linear", "noise_batch", "smooth_grad_threads"]
@@ -320,7 +329,8 @@ def main():
     for round_number in range(args.rounds):
         for malloc in MALLOC_SETTINGS:
             print(f"round {round_number + 1}/{args.rounds}: smoothgrad, {malloc} malloc", file=sys.stderr, flush=True)
-            results, context = run_ours(args.binary, args.threads, [c[1] for c in CASES] + OURS_ONLY, malloc)
+            results, context = run_ours(args.binary, args.threads,
+                                        [c[1] for c in CASES + WINOGRAD_CASES] + OURS_ONLY, malloc)
             for name, benchmark in results.items():
                 ours[malloc].setdefault(name, []).append(benchmark)
             print(f"round {round_number + 1}/{args.rounds}: PyTorch, {malloc} malloc", file=sys.stderr, flush=True)
@@ -455,6 +465,21 @@ def main():
           f"{our_time('smooth_grad/1/1000/real_time') * 1e3:.1f} ms.\n\n")
         w(f"Peak RSS of one SmoothGrad map (TF-tutorial, batch 50, own process): n = 50: {rss[50]} KiB, "
           f"n = 1000: {rss[1000]} KiB.\n\n")
+        w("## Opt-in: Winograd convolutions\n\n"
+          "`Sequential::set_convolution_algorithm(ConvolutionAlgorithm::winograd)` computes the 3 x 3 and 5 x 5 "
+          "convolutions over 8 channels or more by Winograd's F(2 x 2, r x r): fewer multiplications, maps that "
+          "differ from the direct ones by rounding. It is not the default: the documents of this repository "
+          "(RESULTS.md, the figures) are made with the direct product, bit for bit. Same rounds, default malloc; "
+          "map difference = max |Winograd - direct| / max |direct| over the case's map.\n\n"
+          "| case | direct (median) | Winograd (min / median / max) | PyTorch at its best (median) | ratio, direct "
+          "| ratio, Winograd | map difference |\n|---|---|---|---|---|---|---|\n")
+        for key, name in WINOGRAD_CASES:
+            r = row(key)
+            fast = our_times(name)
+            difference = counter(name, "map_difference") if "map_difference" in ours["default"][name][0] else None
+            w(f"| {key} | {r[1] * 1e3:.2f} ms | {spread(fast)} | {r[2] * 1e3:.2f} ms | {r[3]:.2f} | "
+              f"{r[2] / statistics.median(fast):.2f} | {f'{difference:.1e}' if difference is not None else '-'} |\n")
+        w("\n")
         w(f"## Threads and memory\n\nMedians of 5 repetitions in one run of our binary, each network on 1, 2 and 8 threads ({os.cpu_count()} "
           "hardware threads here: 8 is oversubscribed). The threads are a persistent pool; a call gives a thread "
           "at least `Sequential::min_work_per_thread()` multiply-adds (2^20), so small work stays on one thread.\n\n")

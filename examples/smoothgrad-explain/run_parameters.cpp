@@ -38,7 +38,7 @@ json run_parameters(const Options& options, const Model& net, const InputCatalog
     if (options.layer) layer = std::visit([](const auto& id) { return json(id); }, *options.layer);
     json baselines = json::array();
     for (const auto& item : options.baselines) baselines.push_back(file_or_name(item));
-    return as_written({
+    json parameters = {
         {"library_version", std::string(smoothgrad::version)},
         {"model",
          {{"sha256", sha256_of_file(options.model.file)},
@@ -70,7 +70,10 @@ json run_parameters(const Options& options, const Model& net, const InputCatalog
           {"per_channel", options.occlusion_per_channel},
           {"combine", options.occlusion_combine == OcclusionCombine::sum ? "sum" : "mean"}}},
         {"dtype", options.float16 ? "float16" : "float32"},
-    });
+    };
+    // Only when set, so that the parameters of runs from before the flag still match.
+    if (options.model.winograd) parameters["model"]["convolutions"] = "winograd";
+    return as_written(parameters);
 }
 
 std::string first_difference(const json& here, const json& there, const std::string& at) {

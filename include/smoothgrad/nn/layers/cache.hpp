@@ -9,6 +9,7 @@
 
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/nn/layers/kernels.hpp"
+#include "smoothgrad/nn/layers/winograd.hpp"
 
 namespace smoothgrad::nn {
 
@@ -30,6 +31,8 @@ struct LayerCache {
     kernels::Buffer winners;
     /// Conv2D and Dense: reused memory of the matrix-product kernels.
     kernels::Scratch scratch;
+    /// Conv2D with ConvolutionAlgorithm::winograd: the transformed kernel, tiles and products.
+    winograd::Scratch winograd;
 };
 
 }  // namespace smoothgrad::nn

@@ -5,13 +5,15 @@
 /// A 2-D convolution (cross-correlation, as PyTorch's `nn.Conv2d`) with stride 1 and 'valid' or
 /// 'same' padding, computed per sample as an indirect matrix product (the packed weight times the
 /// receptive fields, read where they lie in the image) whose result for a sample does not depend on the
-/// other samples of the batch.
+/// other samples of the batch. ConvolutionAlgorithm::winograd (opt-in) computes 3 x 3 and 5 x 5 layers by
+/// Winograd's transform instead (winograd.hpp).
 
 #include "smoothgrad/detail/eigen_core.hpp"
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "smoothgrad/core/concepts.hpp"
@@ -20,6 +22,7 @@
 #include "smoothgrad/core/types.hpp"
 #include "smoothgrad/nn/layers/cache.hpp"
 #include "smoothgrad/nn/layers/kernels.hpp"
+#include "smoothgrad/nn/layers/winograd.hpp"
 #include "smoothgrad/nn/parameter.hpp"
 
 namespace smoothgrad::nn {
@@ -29,6 +32,19 @@ enum class Padding {
     valid,  ///< no padding: the output is (H - kh + 1) x (W - kw + 1)
     same,   ///< (k - 1) / 2 zeros on each side, odd kernels only: the output is H x W
 };
+
+/// How a convolution computes its forward pass and its input gradient.
+enum class ConvolutionAlgorithm {
+    /// The direct product (the default): the results every document of this library was made with.
+    direct,
+    /// Winograd's F(2 x 2, r x r) for 3 x 3 and 5 x 5 kernels over at least winograd_min_channels channels
+    /// (other layers stay direct): fewer multiplications, results that differ from direct ones by
+    /// rounding (about 1e-6 relative). The parameter gradients of training stay direct.
+    winograd,
+};
+
+/// Fewer channels than this make the products of Winograd's transform too thin to pay for it.
+inline constexpr Index winograd_min_channels = 8;
 
 /// A convolution layer with stride 1.
 ///
@@ -68,6 +84,11 @@ public:
     [[nodiscard]] Index kernel_height() const noexcept { return kernel_height_; }
     [[nodiscard]] Index kernel_width() const noexcept { return kernel_width_; }
     [[nodiscard]] Padding padding() const noexcept { return padding_; }
+
+    /// How forward() and backward() compute (a setting of this object, not of the model: it is not
+    /// saved). Results do not depend on the batch with either.
+    void set_algorithm(ConvolutionAlgorithm algorithm) noexcept { algorithm_ = algorithm; }
+    [[nodiscard]] ConvolutionAlgorithm algorithm() const noexcept { return algorithm_; }
 
     /// The weight as out x (in*kh*kw), row-major: element (o, (c*kh + i)*kw + j) is weight[o, c, i, j].
     [[nodiscard]] const WeightMatrix& weight() const noexcept { return weight_; }
@@ -146,7 +167,9 @@ public:
         const Index batch = output_gradient.cols();
         input_gradient.resize(input_shape.size(), batch);
         const Index rounded = (in_channels_ + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
-        if (rounded <= 2 * in_channels_)
+        if (rounded <= 2 * in_channels_ && uses_winograd(out_channels_))
+            backward_winograd(output_gradient, input_shape, out_shape, cache, input_gradient);
+        else if (rounded <= 2 * in_channels_)
             backward_transposed(output_gradient, input_shape, out_shape, cache, input_gradient);
         else
             backward_col2im(output_gradient, input_shape, out_shape, cache, input_gradient);
@@ -213,6 +236,21 @@ private:
         const Index taps = kernel_height_ * kernel_width_;
         const Index channels = in_channels_;
         output.resize(pixels * out_channels_, batch);
+        if (uses_winograd(in_channels_)) {
+            with_winograd([&](auto side) {
+                const winograd::Correlation<decltype(side)::value> correlation(input_shape, out_shape.height, out_shape.width,
+                                                              pad_top(), pad_left(), out_channels_, cache.winograd);
+                correlation.set_kernel(
+                    [&](Index o, Index c, Index i, Index j) { return weight_(o, (c * kernel_height_ + i) * kernel_width_ + j); },
+                    weight_.data(), weight_.size(), cache.winograd.forward, cache.winograd);
+                for (Index n = 0; n < batch; ++n) {
+                    float* out = output.col(n).data();
+                    correlation.run(cache.winograd.forward, input.col(n).data(), out, cache.winograd);
+                    if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
+                }
+            });
+            return;
+        }
         // The depth runs over (i, j, c), channels innermost as they lie in an HWC image:
         // A(o, (i * kw + j) * in + c) = weight[o, c, i, j].
         kernels::pack_left(
@@ -227,6 +265,21 @@ private:
             correlation.run(weight, input.col(n).data(), out, cache);
             if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
         }
+    }
+
+    /// Whether a correlation over `source_channels` channels goes through Winograd's transform.
+    [[nodiscard]] bool uses_winograd(Index source_channels) const noexcept {
+        return algorithm_ == ConvolutionAlgorithm::winograd && winograd::supports(kernel_height_, kernel_width_) &&
+               source_channels >= winograd_min_channels;
+    }
+
+    /// f(std::integral_constant<int, side>{}) for this layer's kernel side (3 or 5; see winograd::supports).
+    template <class F>
+    void with_winograd(const F& f) const {
+        if (kernel_height_ == 3)
+            f(std::integral_constant<int, 3>{});
+        else
+            f(std::integral_constant<int, 5>{});
     }
 
     [[nodiscard]] Index pad_top() const noexcept { return padding_ == Padding::same ? (kernel_height_ - 1) / 2 : 0; }
@@ -313,6 +366,24 @@ private:
             correlation.run(weight, output_gradient.col(n).data(), input_gradient.col(n).data(), cache);
     }
 
+    /// backward_transposed's correlation by Winograd's transform: the flipped kernel, its channels swapped.
+    void backward_winograd(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
+                           LayerCache& cache, Matrix& input_gradient) const {
+        with_winograd([&](auto side) {
+            const winograd::Correlation<decltype(side)::value> correlation(out_shape, input_shape.height, input_shape.width,
+                                                          kernel_height_ - 1 - pad_top(),
+                                                          kernel_width_ - 1 - pad_left(), in_channels_, cache.winograd);
+            correlation.set_kernel(
+                [&](Index c, Index o, Index i, Index j) {
+                    return weight_(o, (c * kernel_height_ + kernel_height_ - 1 - i) * kernel_width_ + kernel_width_ - 1 - j);
+                },
+                weight_.data(), weight_.size(), cache.winograd.backward, cache.winograd);
+            for (Index n = 0; n < output_gradient.cols(); ++n)
+                correlation.run(cache.winograd.backward, output_gradient.col(n).data(), input_gradient.col(n).data(),
+                                cache.winograd);
+        });
+    }
+
     /// The input gradient as col2im(weight^T * output gradient), one sample at a time.
     void backward_col2im(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
                          LayerCache& cache, Matrix& input_gradient) const {
@@ -369,6 +440,7 @@ private:
     Index kernel_height_;
     Index kernel_width_;
     Padding padding_;
+    ConvolutionAlgorithm algorithm_ = ConvolutionAlgorithm::direct;
     WeightMatrix weight_;
     Vector bias_;
 };

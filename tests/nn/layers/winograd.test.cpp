@@ -1,0 +1,182 @@
+// SPDX-FileCopyrightText: 2026 The smoothgrad authors
+// SPDX-License-Identifier: Apache-2.0
+#include "smoothgrad/nn/layers/winograd.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+
+#include "../nn_test_support.hpp"
+#include "smoothgrad/nn/layers/conv2d.hpp"
+#include "smoothgrad/nn/sequential.hpp"
+#include "smoothgrad/nn/spec.hpp"
+
+using namespace smoothgrad;
+using nn::Conv2D;
+using nn::ConvolutionAlgorithm;
+using nn::Padding;
+namespace winograd = smoothgrad::nn::winograd;
+
+namespace {
+
+/// y = A^T [(G g) . (B^T d)] of F(2, R) against the correlation y_i = sum_k g_k d_{i+k}, for whole-number
+/// g and d, in double: they agree up to the rounding of G's fractions (1/6, 1/24).
+template <int R>
+consteval bool one_dimensional_identity_holds() {
+    constexpr auto t = winograd::make_transform<R>();
+    constexpr int alpha = winograd::Transform<R>::alpha;
+    std::array<double, R> g{};
+    std::array<double, alpha> d{};
+    for (int k = 0; k < R; ++k) g[k] = 3 - 2 * k;
+    for (int i = 0; i < alpha; ++i) d[i] = i * i - 4;
+    for (int i = 0; i < winograd::output_tile; ++i) {
+        double winograd_sum = 0.0;
+        for (int x = 0; x < alpha; ++x) {
+            double gg = 0.0;
+            double bd = 0.0;
+            for (int k = 0; k < R; ++k) gg += t.g[x][k] * g[k];
+            for (int j = 0; j < alpha; ++j) bd += t.bt[x][j] * d[j];
+            winograd_sum += t.at[i][x] * gg * bd;
+        }
+        double direct = 0.0;
+        for (int k = 0; k < R; ++k) direct += g[k] * d[i + k];
+        const double error = winograd_sum - direct;
+        if (error > 1e-12 || error < -1e-12) return false;
+    }
+    return true;
+}
+static_assert(one_dimensional_identity_holds<3>(), "F(2, 3) computes a correlation");
+static_assert(one_dimensional_identity_holds<5>(), "F(2, 5) computes a correlation");
+static_assert(winograd::supports(3, 3) && winograd::supports(5, 5));
+static_assert(!winograd::supports(3, 5) && !winograd::supports(7, 7) && !winograd::supports(1, 1));
+
+/// A layer with seeded weights and biases.
+Conv2D seeded(Index in, Index out, Index side, Padding padding, std::uint64_t seed) {
+    Conv2D conv(in, out, side, side, padding);
+    conv.weight() = nn_test::random_matrix(conv.weight().rows(), conv.weight().cols(), seed);
+    conv.bias() = nn_test::random_vector(out, seed + 1);
+    return conv;
+}
+
+Conv2D with_algorithm(Conv2D conv, ConvolutionAlgorithm algorithm) {
+    conv.set_algorithm(algorithm);
+    return conv;
+}
+
+Matrix forward(const Conv2D& conv, const ImageShape& shape, const Matrix& batch) {
+    Matrix out;
+    nn::LayerCache cache;
+    conv.forward(batch, shape, out, cache);
+    return out;
+}
+
+Matrix input_gradient(const Conv2D& conv, const ImageShape& shape, const Matrix& output_gradient) {
+    Matrix in;
+    nn::LayerCache cache;
+    conv.backward(output_gradient, shape, Matrix(), ReluRule::gradient, cache, in);
+    return in;
+}
+
+/// max |a - b| / max |b|.
+double relative_difference(const Matrix& a, const Matrix& b) {
+    return static_cast<double>((a - b).cwiseAbs().maxCoeff() / b.cwiseAbs().maxCoeff());
+}
+
+}  // namespace
+
+TEST_CASE("Winograd convolutions agree with the direct ones, forward and backward", "[nn][conv2d][winograd]") {
+    std::uint64_t seed = 10;
+    for (const Index side : {3, 5}) {
+        for (const Padding padding : {Padding::same, Padding::valid}) {
+            for (const Index in : {8, 17, 32}) {
+                for (const Index out : {8, 20}) {
+                    // Odd sizes leave partial 2 x 2 blocks on the right and at the bottom.
+                    for (const ImageShape shape : {ImageShape{7, 9, in}, ImageShape{6, 6, in}}) {
+                        const Conv2D direct = seeded(in, out, side, padding, seed += 2);
+                        const Conv2D fast = with_algorithm(direct, ConvolutionAlgorithm::winograd);
+                        const ImageShape out_shape = direct.output_shape(shape);
+                        const Matrix batch = nn_test::random_matrix(shape.size(), 3, seed + 100);
+                        const Matrix gradient = nn_test::random_matrix(out_shape.size(), 3, seed + 200);
+                        INFO(side << "x" << side << (padding == Padding::same ? " same" : " valid") << ", " << in
+                                  << " -> " << out << " channels, input " << shape);
+                        CHECK(relative_difference(forward(fast, shape, batch), forward(direct, shape, batch)) < 1e-5);
+                        CHECK(relative_difference(input_gradient(fast, shape, gradient),
+                                                  input_gradient(direct, shape, gradient)) < 1e-5);
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("layers Winograd does not cover stay direct, bit for bit", "[nn][conv2d][winograd]") {
+    struct Case {
+        Index in, out, height, width;
+    };
+    // Too few channels on both sides (the forward pass reads the input channels, the input gradient the
+    // output channels), a 7 x 7 kernel, a 3 x 5 kernel.
+    for (const Case c : {Case{4, 4, 3, 3}, Case{1, 4, 5, 5}, Case{16, 8, 7, 7}, Case{16, 8, 3, 5}}) {
+        Conv2D direct(c.in, c.out, c.height, c.width, Padding::same);
+        direct.weight() = nn_test::random_matrix(direct.weight().rows(), direct.weight().cols(), 3);
+        const Conv2D fast = with_algorithm(direct, ConvolutionAlgorithm::winograd);
+        const ImageShape shape{9, 8, c.in};
+        const Matrix batch = nn_test::random_matrix(shape.size(), 2, 4);
+        const Matrix gradient = nn_test::random_matrix(direct.output_shape(shape).size(), 2, 5);
+        INFO(c.height << "x" << c.width << ", " << c.in << " -> " << c.out);
+        CHECK(forward(fast, shape, batch) == forward(direct, shape, batch));
+        CHECK(input_gradient(fast, shape, gradient) == input_gradient(direct, shape, gradient));
+    }
+}
+
+TEST_CASE("a Winograd convolution's sample does not depend on its batch", "[nn][conv2d][winograd][determinism]") {
+    const Conv2D fast = with_algorithm(seeded(16, 24, 5, Padding::same, 7), ConvolutionAlgorithm::winograd);
+    const ImageShape shape{11, 10, 16};
+    const Matrix batch = nn_test::random_matrix(shape.size(), 5, 8);
+    const Matrix gradient = nn_test::random_matrix(fast.output_shape(shape).size(), 5, 9);
+    const Matrix all = forward(fast, shape, batch);
+    const Matrix all_gradients = input_gradient(fast, shape, gradient);
+    for (Index n = 0; n < batch.cols(); ++n) {
+        REQUIRE(forward(fast, shape, batch.col(n)) == all.col(n));
+        REQUIRE(input_gradient(fast, shape, gradient.col(n)) == all_gradients.col(n));
+    }
+}
+
+TEST_CASE("a Winograd convolution sees a weight changed between calls", "[nn][conv2d][winograd]") {
+    Conv2D fast = with_algorithm(seeded(8, 8, 3, Padding::same, 11), ConvolutionAlgorithm::winograd);
+    const ImageShape shape{6, 7, 8};
+    const Matrix batch = nn_test::random_matrix(shape.size(), 2, 12);
+    const Matrix gradient = nn_test::random_matrix(shape.height * shape.width * 8, 2, 13);
+    // One cache through all calls, as a network's workspace keeps it.
+    nn::LayerCache cache;
+    Matrix out;
+    Matrix in;
+    fast.forward(batch, shape, out, cache);
+    fast.backward(gradient, shape, batch, ReluRule::gradient, cache, in);
+    fast.weight()(3, 17) += 0.5f;
+    fast.forward(batch, shape, out, cache);
+    fast.backward(gradient, shape, batch, ReluRule::gradient, cache, in);
+    CHECK(out == forward(fast, shape, batch));
+    CHECK(in == input_gradient(fast, shape, gradient));
+    const Conv2D direct = with_algorithm(fast, ConvolutionAlgorithm::direct);
+    CHECK(relative_difference(out, forward(direct, shape, batch)) < 1e-5);
+}
+
+TEST_CASE("Sequential::set_convolution_algorithm sets every convolution and changes gradients by rounding only",
+          "[nn][sequential][winograd]") {
+    nn::Sequential direct = nn::parse_spec(
+        "input 12x12x3; conv 3x3x8 same; relu; conv 3x3x16 same; relu; maxpool 2; conv 5x5x8 same; relu; flatten; "
+        "dense 10",
+        21);
+    nn::Sequential fast = direct;
+    fast.set_convolution_algorithm(ConvolutionAlgorithm::winograd);
+    for (const auto& layer : fast.layers())
+        if (const auto* conv = std::get_if<Conv2D>(&layer)) CHECK(conv->algorithm() == ConvolutionAlgorithm::winograd);
+    for (const auto& layer : direct.layers())
+        if (const auto* conv = std::get_if<Conv2D>(&layer)) CHECK(conv->algorithm() == ConvolutionAlgorithm::direct);
+    CHECK(fast.to_spec() == direct.to_spec());
+    const Matrix batch = nn_test::random_matrix(direct.input_size(), 4, 22, 0.0f, 1.0f);
+    Vector weights = Vector::Zero(10);
+    weights[3] = 1.0f;
+    CHECK(relative_difference(fast.scores(batch), direct.scores(batch)) < 1e-5);
+    CHECK(relative_difference(fast.gradients(batch, weights), direct.gradients(batch, weights)) < 1e-5);
+}
