@@ -467,7 +467,7 @@ def main():
           f"n = 1000: {rss[1000]} KiB.\n\n")
         w("## Opt-in: Winograd convolutions\n\n"
           "`Sequential::set_convolution_algorithm(ConvolutionAlgorithm::winograd)` computes the 3 x 3 and 5 x 5 "
-          "convolutions over 8 channels or more by Winograd's F(2 x 2, r x r): fewer multiplications, maps that "
+          "convolutions with 8 or more input and output channels by Winograd's F(2 x 2, r x r): fewer multiplications, maps that "
           "differ from the direct ones by rounding. It is not the default: the documents of this repository "
           "(RESULTS.md, the figures) are made with the direct product, bit for bit. Same rounds, default malloc; "
           "map difference = max |Winograd - direct| / max |direct| over the case's map.\n\n"

@@ -139,24 +139,34 @@ TEST_CASE("multiply_indirect reads runs through offsets over several depth block
 }
 
 TEST_CASE("multiply_row_major keeps every column's result over several depth blocks", "[nn][kernels][determinism]") {
-    // Depths of one, two and three blocks; rows and columns that leave partial tiles of every shape.
+    // Depths of one, two and three blocks; rows and columns that leave every partial tile shape (a
+    // remainder of 1 to tile - 1 rows and columns with the tiles of 32 registers and of 16).
     constexpr Index block = kernels::detail::dot_depth_block;
-    for (const Index rows : {Index{3}, Index{9}, Index{2 * kernels::detail::dot_tile_rows + 1}}) {
+    constexpr Index width = kernels::detail::dot_tile_columns;
+    for (const Index rows : {2, 3, 4, 6, 7, 9, 11}) {
         for (const Index depth : {Index{515}, block + 17, 2 * block + 21}) {
-            const Index cols = Index{2 * kernels::detail::dot_tile_columns + 3};
-            const RowMajor a = nn_test::random_matrix(rows, depth, 11);
-            const Matrix b = nn_test::random_matrix(depth, cols, 12);
-            Matrix all(rows, cols);
-            kernels::multiply_row_major(a.data(), depth, rows, depth, b.data(), depth, cols, all.data(), rows);
-            INFO(rows << "x" << depth);
-            CHECK((all.cast<double>() - reference(a.cast<double>(), b.cast<double>())).cwiseAbs().maxCoeff() <
-                  1e-5 * depth);
-            for (Index first = 0; first < cols; ++first) {
-                for (Index count = 1; first + count <= cols; ++count) {
-                    Matrix part(rows, count);
-                    kernels::multiply_row_major(a.data(), depth, rows, depth, b.col(first).data(), depth, count,
-                                                part.data(), rows);
-                    REQUIRE(part == all.middleCols(first, count));
+            for (Index cols = 2 * width + 1; cols <= 3 * width; ++cols) {
+                const RowMajor a = nn_test::random_matrix(rows, depth, 11);
+                const Matrix b = nn_test::random_matrix(depth, cols, 12);
+                Matrix all(rows, cols);
+                kernels::multiply_row_major(a.data(), depth, rows, depth, b.data(), depth, cols, all.data(), rows);
+                INFO(rows << "x" << depth << " times " << cols << " columns");
+                CHECK((all.cast<double>() - reference(a.cast<double>(), b.cast<double>())).cwiseAbs().maxCoeff() <
+                      1e-5 * depth);
+                // A column alone, the rest of the batch from it, and every element alone: the same bits.
+                for (Index first = 0; first < cols; ++first) {
+                    for (const Index count : {Index{1}, cols - first}) {
+                        Matrix part(rows, count);
+                        kernels::multiply_row_major(a.data(), depth, rows, depth, b.col(first).data(), depth, count,
+                                                    part.data(), rows);
+                        REQUIRE(part == all.middleCols(first, count));
+                    }
+                    for (Index m = 0; m < rows; ++m) {
+                        float element = 0.0f;
+                        kernels::multiply_row_major(a.data() + m * depth, depth, 1, depth, b.col(first).data(), depth, 1,
+                                                    &element, 1);
+                        REQUIRE(element == all(m, first));
+                    }
                 }
             }
         }

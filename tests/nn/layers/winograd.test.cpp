@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 
 #include "../nn_test_support.hpp"
@@ -90,8 +91,10 @@ TEST_CASE("Winograd convolutions agree with the direct ones, forward and backwar
         for (const Padding padding : {Padding::same, Padding::valid}) {
             for (const Index in : {8, 17, 32}) {
                 for (const Index out : {8, 20}) {
-                    // Odd sizes leave partial 2 x 2 blocks on the right and at the bottom.
-                    for (const ImageShape shape : {ImageShape{7, 9, in}, ImageShape{6, 6, in}}) {
+                    // Odd sizes leave partial 2 x 2 blocks on the right and at the bottom; a 'same' layer
+                    // on one pixel has a single, partial block.
+                    for (const ImageShape shape : {ImageShape{7, 9, in}, ImageShape{6, 6, in}, ImageShape{1, 1, in}}) {
+                        if (padding == Padding::valid && shape.height < side) continue;
                         const Conv2D direct = seeded(in, out, side, padding, seed += 2);
                         const Conv2D fast = with_algorithm(direct, ConvolutionAlgorithm::winograd);
                         const ImageShape out_shape = direct.output_shape(shape);
@@ -113,9 +116,10 @@ TEST_CASE("layers Winograd does not cover stay direct, bit for bit", "[nn][conv2
     struct Case {
         Index in, out, height, width;
     };
-    // Too few channels on both sides (the forward pass reads the input channels, the input gradient the
-    // output channels), a 7 x 7 kernel, a 3 x 5 kernel.
-    for (const Case c : {Case{4, 4, 3, 3}, Case{1, 4, 5, 5}, Case{16, 8, 7, 7}, Case{16, 8, 3, 5}}) {
+    // Too few input or output channels (either is too few for both directions, on every CPU), a 7 x 7
+    // kernel, a 3 x 5 kernel.
+    for (const Case c : {Case{4, 16, 3, 3}, Case{16, 4, 3, 3}, Case{1, 32, 5, 5}, Case{16, 8, 7, 7},
+                         Case{16, 8, 3, 5}}) {
         Conv2D direct(c.in, c.out, c.height, c.width, Padding::same);
         direct.weight() = nn_test::random_matrix(direct.weight().rows(), direct.weight().cols(), 3);
         const Conv2D fast = with_algorithm(direct, ConvolutionAlgorithm::winograd);
@@ -159,6 +163,26 @@ TEST_CASE("a Winograd convolution sees a weight changed between calls", "[nn][co
     CHECK(in == input_gradient(fast, shape, gradient));
     const Conv2D direct = with_algorithm(fast, ConvolutionAlgorithm::direct);
     CHECK(relative_difference(out, forward(direct, shape, batch)) < 1e-5);
+}
+
+TEST_CASE("one cache serves Winograd layers of other shapes with the same weight values", "[nn][conv2d][winograd]") {
+    // 16 x 8 x 3 x 3 and 8 x 16 x 3 x 3 weights: the same 1152 values, other kernels.
+    const Matrix values = nn_test::random_matrix(1, 1152, 14);
+    Conv2D wide(8, 16, 3, 3, Padding::same);
+    Conv2D narrow(16, 8, 3, 3, Padding::same);
+    std::copy_n(values.data(), 1152, wide.weight().data());
+    std::copy_n(values.data(), 1152, narrow.weight().data());
+    wide.set_algorithm(ConvolutionAlgorithm::winograd);
+    narrow.set_algorithm(ConvolutionAlgorithm::winograd);
+    const Matrix wide_input = nn_test::random_matrix(5 * 6 * 8, 2, 15);
+    const Matrix narrow_input = nn_test::random_matrix(5 * 6 * 16, 2, 16);
+    nn::LayerCache cache;
+    Matrix out;
+    wide.forward(wide_input, ImageShape{5, 6, 8}, out, cache);
+    narrow.forward(narrow_input, ImageShape{5, 6, 16}, out, cache);
+    CHECK(out == forward(narrow, ImageShape{5, 6, 16}, narrow_input));
+    wide.forward(wide_input, ImageShape{5, 6, 8}, out, cache);
+    CHECK(out == forward(wide, ImageShape{5, 6, 8}, wide_input));
 }
 
 TEST_CASE("Sequential::set_convolution_algorithm sets every convolution and changes gradients by rounding only",

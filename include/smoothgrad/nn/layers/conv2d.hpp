@@ -37,13 +37,14 @@ enum class Padding {
 enum class ConvolutionAlgorithm {
     /// The direct product (the default): the results every document of this library was made with.
     direct,
-    /// Winograd's F(2 x 2, r x r) for 3 x 3 and 5 x 5 kernels over at least winograd_min_channels channels
-    /// (other layers stay direct): fewer multiplications, results that differ from direct ones by
-    /// rounding (about 1e-6 relative). The parameter gradients of training stay direct.
+    /// Winograd's F(2 x 2, r x r) for 3 x 3 and 5 x 5 kernels with at least winograd_min_channels input and
+    /// output channels (other layers stay direct, on every CPU): fewer multiplications, results that differ
+    /// from direct ones by rounding (per layer about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5). The
+    /// parameter gradients of training stay direct.
     winograd,
 };
 
-/// Fewer channels than this make the products of Winograd's transform too thin to pay for it.
+/// Fewer channels on either side than this make the products of Winograd's transform too thin to pay.
 inline constexpr Index winograd_min_channels = 8;
 
 /// A convolution layer with stride 1.
@@ -167,7 +168,7 @@ public:
         const Index batch = output_gradient.cols();
         input_gradient.resize(input_shape.size(), batch);
         const Index rounded = (in_channels_ + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
-        if (rounded <= 2 * in_channels_ && uses_winograd(out_channels_))
+        if (uses_winograd())
             backward_winograd(output_gradient, input_shape, out_shape, cache, input_gradient);
         else if (rounded <= 2 * in_channels_)
             backward_transposed(output_gradient, input_shape, out_shape, cache, input_gradient);
@@ -236,13 +237,13 @@ private:
         const Index taps = kernel_height_ * kernel_width_;
         const Index channels = in_channels_;
         output.resize(pixels * out_channels_, batch);
-        if (uses_winograd(in_channels_)) {
+        if (uses_winograd()) {
             with_winograd([&](auto side) {
                 const winograd::Correlation<decltype(side)::value> correlation(input_shape, out_shape.height, out_shape.width,
                                                               pad_top(), pad_left(), out_channels_, cache.winograd);
                 correlation.set_kernel(
                     [&](Index o, Index c, Index i, Index j) { return weight_(o, (c * kernel_height_ + i) * kernel_width_ + j); },
-                    weight_.data(), weight_.size(), cache.winograd.forward, cache.winograd);
+                    weight_.data(), weight_.size(), cache.winograd.forward);
                 for (Index n = 0; n < batch; ++n) {
                     float* out = output.col(n).data();
                     correlation.run(cache.winograd.forward, input.col(n).data(), out, cache.winograd);
@@ -267,10 +268,11 @@ private:
         }
     }
 
-    /// Whether a correlation over `source_channels` channels goes through Winograd's transform.
-    [[nodiscard]] bool uses_winograd(Index source_channels) const noexcept {
+    /// Whether forward() and backward() go through Winograd's transform: the same answer for both, and on
+    /// every CPU (it depends on no SIMD width).
+    [[nodiscard]] bool uses_winograd() const noexcept {
         return algorithm_ == ConvolutionAlgorithm::winograd && winograd::supports(kernel_height_, kernel_width_) &&
-               source_channels >= winograd_min_channels;
+               in_channels_ >= winograd_min_channels && out_channels_ >= winograd_min_channels;
     }
 
     /// f(std::integral_constant<int, side>{}) for this layer's kernel side (3 or 5; see winograd::supports).
@@ -377,7 +379,7 @@ private:
                 [&](Index c, Index o, Index i, Index j) {
                     return weight_(o, (c * kernel_height_ + kernel_height_ - 1 - i) * kernel_width_ + kernel_width_ - 1 - j);
                 },
-                weight_.data(), weight_.size(), cache.winograd.backward, cache.winograd);
+                weight_.data(), weight_.size(), cache.winograd.backward);
             for (Index n = 0; n < output_gradient.cols(); ++n)
                 correlation.run(cache.winograd.backward, output_gradient.col(n).data(), input_gradient.col(n).data(),
                                 cache.winograd);

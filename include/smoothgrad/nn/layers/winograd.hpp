@@ -10,8 +10,10 @@
 /// products (kernels::multiply_indirect); the transforms are vectorized over the channels.
 ///
 /// The matrices come from the Toom-Cook construction with the points 0, 1, -1 (and 2, -2 for 5 x 5) and
-/// infinity, all exact in floating point. Results differ from the direct product by rounding only
-/// (about 1e-6 relative); each sample is computed alone, so a sample's result does not depend on its batch.
+/// infinity: A^T and B^T are small integers, exact in floating point; G's fractions (1/2, and 1/6, 1/12 and
+/// 1/24 for 5 x 5) are applied to the kernel in double and rounded once. Results differ from the direct
+/// product by rounding only (about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5); each sample is computed
+/// alone, so a sample's result does not depend on its batch.
 
 #include "smoothgrad/detail/eigen_core.hpp"
 #include <algorithm>
@@ -85,8 +87,9 @@ template <int R>
     return t;
 }
 
-/// A transformed kernel, G g G^T, as one packed K x C matrix per position of the tile, with the weight it
-/// was made from: it is made again only when the weight changes (SmoothGrad's batches share one).
+/// A transformed kernel, G g G^T, as one packed K x C matrix per position of the tile ((r + 1)^2 / r^2
+/// times the weight's size), with a copy of the weight it was made from: it is made again only when the
+/// weight or the shape changes (SmoothGrad's batches share one).
 struct Kernel {
     std::vector<kernels::Buffer> panels;
     std::vector<float> made_from;  ///< the weight, as Correlation::set_kernel was given it
@@ -99,7 +102,6 @@ struct Kernel {
 struct Scratch {
     Kernel forward;                       ///< a layer's kernel for its forward pass
     Kernel backward;                      ///< and for its input gradient
-    std::vector<double> staging;          ///< a kernel's transform before packing
     kernels::Buffer padded;               ///< the source inside a zero border that covers every tile
     kernels::Buffer transformed;          ///< B^T d B of every tile: per position, C x tiles
     kernels::Buffer products;             ///< the products: per position, K x tiles
@@ -205,15 +207,19 @@ public:
     /// source channels and i, j < R, in double: G g G^T, rounded once. `weight` (`size` floats) is what
     /// the kernel is read from: if `target` was made from the same values, it is kept as it is.
     template <class Tap>
-    void set_kernel(const Tap& kernel, const float* weight, Index size, Kernel& target, Scratch& scratch) const {
+    void set_kernel(const Tap& kernel, const float* weight, Index size, Kernel& target) const {
         static constexpr Transform<R> t = make_transform<R>();
         if (target.side == R && target.result_channels == result_channels_ &&
             target.source_channels == source_.channels && std::ssize(target.made_from) == size &&
             std::equal(weight, weight + size, target.made_from.begin()))
             return;
+        // Not valid until it is whole (an allocation below may throw).
+        target.side = 0;
+        target.made_from.clear();
         const Index channels = source_.channels;
         const Index pairs = result_channels_ * channels;
-        scratch.staging.resize(static_cast<std::size_t>(positions * pairs));
+        // The transform of every (k, c), per position: each value computed in double, rounded once.
+        std::vector<float> staging(static_cast<std::size_t>(positions * pairs));
         std::array<std::array<double, R>, alpha> half{};  // G g
         for (Index k = 0; k < result_channels_; ++k) {
             for (Index c = 0; c < channels; ++c) {
@@ -227,19 +233,16 @@ public:
                     for (int y = 0; y < alpha; ++y) {
                         double sum = 0.0;
                         for (int j = 0; j < R; ++j) sum += half[x][j] * t.g[y][j];
-                        scratch.staging[static_cast<std::size_t>((x * alpha + y) * pairs + k * channels + c)] = sum;
+                        staging[static_cast<std::size_t>((x * alpha + y) * pairs + k * channels + c)] =
+                            static_cast<float>(sum);
                     }
             }
         }
         target.panels.resize(positions);
-        std::vector<float> rounded(static_cast<std::size_t>(pairs));
-        for (int position = 0; position < positions; ++position) {
-            const double* values = scratch.staging.data() + position * pairs;
-            std::transform(values, values + pairs, rounded.begin(), [](double v) { return static_cast<float>(v); });
+        for (int position = 0; position < positions; ++position)
             kernels::pack_left(
-                rounded.data(), channels, result_channels_, channels, [](Index c) { return c; },
+                staging.data() + position * pairs, channels, result_channels_, channels, [](Index c) { return c; },
                 target.panels[static_cast<std::size_t>(position)]);
-        }
         target.made_from.assign(weight, weight + size);
         target.result_channels = result_channels_;
         target.source_channels = channels;
