@@ -39,7 +39,7 @@ CASES = [  # (key, ours: Google Benchmark name, what the row is)
     ("small/train640", "train_slice/0/640/real_time"),
     ("tf/train640", "train_slice/1/640/real_time"),
 ]
-# The same cases with Winograd convolutions (ConvolutionAlgorithm::winograd, opt-in): (key, ours, direct's).
+# The same cases with Winograd convolutions (ConvolutionAlgorithm::winograd, opt-in): (key in CASES, ours).
 WINOGRAD_CASES = [
     ("small/smooth_grad_n50", "smooth_grad_winograd/0/real_time"),
     ("tf/smooth_grad_n50", "smooth_grad_winograd/1/real_time"),

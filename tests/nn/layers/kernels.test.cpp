@@ -163,8 +163,8 @@ TEST_CASE("multiply_row_major keeps every column's result over several depth blo
                     }
                     for (Index m = 0; m < rows; ++m) {
                         float element = 0.0f;
-                        kernels::multiply_row_major(a.data() + m * depth, depth, 1, depth, b.col(first).data(), depth, 1,
-                                                    &element, 1);
+                        kernels::multiply_row_major(a.data() + m * depth, depth, 1, depth, b.col(first).data(),
+                                                    depth, 1, &element, 1);
                         REQUIRE(element == all(m, first));
                     }
                 }

@@ -239,11 +239,13 @@ private:
         output.resize(pixels * out_channels_, batch);
         if (uses_winograd()) {
             with_winograd([&](auto side) {
-                const winograd::Correlation<decltype(side)::value> correlation(input_shape, out_shape.height, out_shape.width,
-                                                              pad_top(), pad_left(), out_channels_, cache.winograd);
-                correlation.set_kernel(
-                    [&](Index o, Index c, Index i, Index j) { return weight_(o, (c * kernel_height_ + i) * kernel_width_ + j); },
-                    weight_.data(), weight_.size(), cache.winograd.forward);
+                const winograd::Correlation<decltype(side)::value> correlation(
+                    input_shape, out_shape.height, out_shape.width, pad_top(), pad_left(), out_channels_,
+                    cache.winograd);
+                const auto tap = [&](Index o, Index c, Index i, Index j) {
+                    return weight_(o, (c * kernel_height_ + i) * kernel_width_ + j);
+                };
+                correlation.set_kernel(tap, weight_.data(), weight_.size(), cache.winograd.forward);
                 for (Index n = 0; n < batch; ++n) {
                     float* out = output.col(n).data();
                     correlation.run(cache.winograd.forward, input.col(n).data(), out, cache.winograd);
@@ -372,14 +374,15 @@ private:
     void backward_winograd(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
                            LayerCache& cache, Matrix& input_gradient) const {
         with_winograd([&](auto side) {
-            const winograd::Correlation<decltype(side)::value> correlation(out_shape, input_shape.height, input_shape.width,
-                                                          kernel_height_ - 1 - pad_top(),
-                                                          kernel_width_ - 1 - pad_left(), in_channels_, cache.winograd);
-            correlation.set_kernel(
-                [&](Index c, Index o, Index i, Index j) {
-                    return weight_(o, (c * kernel_height_ + kernel_height_ - 1 - i) * kernel_width_ + kernel_width_ - 1 - j);
-                },
-                weight_.data(), weight_.size(), cache.winograd.backward);
+            const winograd::Correlation<decltype(side)::value> correlation(
+                out_shape, input_shape.height, input_shape.width, kernel_height_ - 1 - pad_top(),
+                kernel_width_ - 1 - pad_left(), in_channels_, cache.winograd);
+            const auto flipped_tap = [&](Index c, Index o, Index i, Index j) {
+                const Index row = kernel_height_ - 1 - i;
+                const Index column = kernel_width_ - 1 - j;
+                return weight_(o, (c * kernel_height_ + row) * kernel_width_ + column);
+            };
+            correlation.set_kernel(flipped_tap, weight_.data(), weight_.size(), cache.winograd.backward);
             for (Index n = 0; n < output_gradient.cols(); ++n)
                 correlation.run(cache.winograd.backward, output_gradient.col(n).data(), input_gradient.col(n).data(),
                                 cache.winograd);

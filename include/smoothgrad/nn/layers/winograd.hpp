@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <iterator>
 #include <vector>
 
 #include "smoothgrad/core/types.hpp"
@@ -87,6 +88,10 @@ template <int R>
     return t;
 }
 
+/// The matrices of F(2, R), made once at compile time.
+template <int R>
+inline constexpr Transform<R> transform = make_transform<R>();
+
 /// A transformed kernel, G g G^T, as one packed K x C matrix per position of the tile ((r + 1)^2 / r^2
 /// times the weight's size), with a copy of the weight it was made from: it is made again only when the
 /// weight or the shape changes (SmoothGrad's batches share one).
@@ -110,7 +115,6 @@ struct Scratch {
 
 namespace detail {
 
-using kernels::Packet;
 using Eigen::internal::pmadd;
 using Eigen::internal::ploadu;
 using Eigen::internal::pset1;
@@ -127,46 +131,26 @@ inline void apply(const std::array<std::array<double, Columns>, Rows>& m, const 
     }
 }
 
-/// B^T d B for one tile and one run of channels (a packet, or one float): d(i, j) at
-/// patch[i * row_stride + j * pixel_stride], the result's position (x, y) at out[(x * alpha + y) * stride].
-template <int R, class V>
-inline void transform_input(const float* patch, Index row_stride, Index pixel_stride, float* out, Index stride) {
-    static constexpr Transform<R> t = make_transform<R>();
-    constexpr int alpha = Transform<R>::alpha;
-    V rows[alpha][alpha];  // rows[j][x]: (B^T d)(x, j)
-    for (int j = 0; j < alpha; ++j) {
-        V column[alpha];
-        for (int i = 0; i < alpha; ++i) column[i] = ploadu<V>(patch + i * row_stride + j * pixel_stride);
-        apply(t.bt, column, rows[j]);
-    }
-    for (int x = 0; x < alpha; ++x) {
-        V row[alpha];
-        V result[alpha];
-        for (int j = 0; j < alpha; ++j) row[j] = rows[j][x];
-        apply(t.bt, row, result);
-        for (int y = 0; y < alpha; ++y) pstoreu(out + (x * alpha + y) * stride, result[y]);
-    }
-}
-
-/// A^T m A for one tile and one run of result channels: m(x, y) at products[(x * alpha + y) * stride],
-/// the 2 x 2 block's value (a, b) to block[a * row_stride + b * pixel_stride] if a < rows and b < columns.
-template <int R, class V>
-inline void transform_output(const float* products, Index stride, float* block, Index row_stride,
-                             Index pixel_stride, Index rows, Index columns) {
-    static constexpr Transform<R> t = make_transform<R>();
-    constexpr int alpha = Transform<R>::alpha;
-    V half[alpha][output_tile];  // half[y][a]: (A^T m)(a, y)
-    for (int y = 0; y < alpha; ++y) {
-        V column[alpha];
-        for (int x = 0; x < alpha; ++x) column[x] = ploadu<V>(products + (x * alpha + y) * stride);
-        apply(t.at, column, half[y]);
+/// M d M^T over one tile for one run of channels (a packet, or one float), M a constant Rows x Side
+/// matrix: d(i, j) at in[i * in_row + j * in_column] for i, j < Side; the result's (a, b) to
+/// out[a * out_row + b * out_column] for a < rows and b < columns. B^T d B of an input tile and A^T m A of
+/// a tile of products are both this.
+template <class V, std::size_t Rows, std::size_t Side>
+inline void transform_tile(const std::array<std::array<double, Side>, Rows>& m, const float* in, Index in_row,
+                           Index in_column, float* out, Index out_row, Index out_column, Index rows, Index columns) {
+    V half[Side][Rows];  // half[j][a]: (M d)(a, j)
+    for (std::size_t j = 0; j < Side; ++j) {
+        V column[Side];
+        for (std::size_t i = 0; i < Side; ++i)
+            column[i] = ploadu<V>(in + static_cast<Index>(i) * in_row + static_cast<Index>(j) * in_column);
+        apply(m, column, half[j]);
     }
     for (Index a = 0; a < rows; ++a) {
-        V row[alpha];
-        V result[output_tile];
-        for (int y = 0; y < alpha; ++y) row[y] = half[y][a];
-        apply(t.at, row, result);
-        for (Index b = 0; b < columns; ++b) pstoreu(block + a * row_stride + b * pixel_stride, result[b]);
+        V row[Side];
+        V result[Rows];
+        for (std::size_t j = 0; j < Side; ++j) row[j] = half[j][static_cast<std::size_t>(a)];
+        apply(m, row, result);
+        for (Index b = 0; b < columns; ++b) pstoreu(out + a * out_row + b * out_column, result[b]);
     }
 }
 
@@ -208,7 +192,7 @@ public:
     /// the kernel is read from: if `target` was made from the same values, it is kept as it is.
     template <class Tap>
     void set_kernel(const Tap& kernel, const float* weight, Index size, Kernel& target) const {
-        static constexpr Transform<R> t = make_transform<R>();
+        constexpr const Transform<R>& t = transform<R>;
         if (target.side == R && target.result_channels == result_channels_ &&
             target.source_channels == source_.channels && std::ssize(target.made_from) == size &&
             std::equal(weight, weight + size, target.made_from.begin()))
@@ -266,8 +250,8 @@ public:
                     scratch.padded.data() + (ty * output_tile * padded_width_ + tx * output_tile) * channels;
                 float* out = scratch.transformed.data() + (ty * tiles_across_ + tx) * channels;
                 for_each_run(channels, [&](Index c, auto one) {
-                    detail::transform_input<R, decltype(one)>(patch + c, padded_width_ * channels, channels, out + c,
-                                                             stride);
+                    detail::transform_tile<decltype(one)>(transform<R>.bt, patch + c, padded_width_ * channels,
+                                                          channels, out + c, alpha * stride, stride, alpha, alpha);
                 });
             }
         // One product per position: (K x C) times (C x tiles).
@@ -291,8 +275,8 @@ public:
                 const float* products = scratch.products.data() + (ty * tiles_across_ + tx) * k;
                 float* block = result + (y0 * grid_width_ + x0) * k;
                 for_each_run(k, [&](Index c, auto one) {
-                    detail::transform_output<R, decltype(one)>(products + c, count * k, block + c, grid_width_ * k, k,
-                                                              rows, columns);
+                    detail::transform_tile<decltype(one)>(transform<R>.at, products + c, alpha * count * k,
+                                                          count * k, block + c, grid_width_ * k, k, rows, columns);
                 });
             }
     }
