@@ -153,47 +153,48 @@ void explain_images(benchmark::State& state, const Sequential& net) {
 void smooth_grad_throughput(benchmark::State& state) { explain_images(state, fixture().model(state.range(0))); }
 BENCHMARK(smooth_grad_throughput)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
-/// The fixture's network `which` with Winograd convolutions (ConvolutionAlgorithm::winograd, opt-in).
-const Sequential& winograd_model(std::int64_t which) {
+/// The fixture's network `which` with every convolution direct (ConvolutionAlgorithm::direct, the opt-out
+/// of Winograd's transform).
+const Sequential& direct_model(std::int64_t which) {
     static const std::array<Sequential, 2> models = [] {
         std::array<Sequential, 2> copies{fixture().model(0), fixture().model(1)};
-        for (Sequential& net : copies) net.set_convolution_algorithm(nn::ConvolutionAlgorithm::winograd);
+        for (Sequential& net : copies) net.set_convolution_algorithm(nn::ConvolutionAlgorithm::direct);
         return copies;
     }();
     return models[static_cast<std::size_t>(which)];
 }
 
-/// max |a - b| / max |b|: how far the Winograd maps are from the direct ones.
+/// max |a - b| / max |b|: how far the default (Winograd) maps are from the direct ones.
 double relative_difference(const Vector& a, const Vector& b) {
     return static_cast<double>((a - b).cwiseAbs().maxCoeff() / b.cwiseAbs().maxCoeff());
 }
 
-/// `method` on the fixture's first image with Winograd convolutions (50 gradient evaluations); counter
-/// map_difference against the map of the direct convolutions.
+/// `method` on the fixture's first image with direct convolutions (50 gradient evaluations); counter
+/// map_difference: the default's map against this one.
 template <class Method>
-void explain_with_winograd(benchmark::State& state, const Method& method) {
+void explain_with_direct(benchmark::State& state, const Method& method) {
     Fixture& f = fixture();
-    const Sequential& net = winograd_model(state.range(0));
+    const Sequential& net = direct_model(state.range(0));
     const Vector image = f.test.images.col(0);
     for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
     set_flops(state, net, 50.0);
-    state.counters["map_difference"] = relative_difference(method(net, image, f.test.labels[0]),
-                                                           method(f.model(state.range(0)), image, f.test.labels[0]));
+    state.counters["map_difference"] = relative_difference(method(f.model(state.range(0)), image, f.test.labels[0]),
+                                                           method(net, image, f.test.labels[0]));
 }
 
-void smooth_grad_winograd(benchmark::State& state) {
-    explain_with_winograd(state, SmoothGrad{.samples = 50, .noise_level = 0.15, .batch_size = 50});
+void smooth_grad_direct(benchmark::State& state) {
+    explain_with_direct(state, SmoothGrad{.samples = 50, .noise_level = 0.15, .batch_size = 50});
 }
-BENCHMARK(smooth_grad_winograd)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(smooth_grad_direct)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-void integrated_gradients_winograd(benchmark::State& state) {
-    explain_with_winograd(state, IntegratedGradients{.steps = 50, .rule = IntegrationRule::riemann_right});
+void integrated_gradients_direct(benchmark::State& state) {
+    explain_with_direct(state, IntegratedGradients{.steps = 50, .rule = IntegrationRule::riemann_right});
 }
-BENCHMARK(integrated_gradients_winograd)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(integrated_gradients_direct)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-/// smooth_grad_throughput with Winograd convolutions.
-void smooth_grad_throughput_winograd(benchmark::State& state) { explain_images(state, winograd_model(state.range(0))); }
-BENCHMARK(smooth_grad_throughput_winograd)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
+/// smooth_grad_throughput with direct convolutions.
+void smooth_grad_throughput_direct(benchmark::State& state) { explain_images(state, direct_model(state.range(0))); }
+BENCHMARK(smooth_grad_throughput_direct)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(2);
 
 /// One Adam epoch over a slice of state.range(1) training images in batches of 64 (forward, loss,
 /// parameter gradients, step: 3 x forward FLOPs per image). The network is a copy, trained anew.

@@ -24,7 +24,7 @@ struct ModelOptions {
     std::vector<float> mean, stddev;         // one value or one per channel; empty: the file's, else 0 and 1
     int threads = 0;                         // the model's threads; 0: every core
     std::vector<std::string> layer_names;    // the reference network's layers with parameters, as named in the file
-    bool winograd = false;                   // the reference network's convolutions by Winograd's transform
+    bool direct_convolutions = false;        // the reference network's convolutions all by the direct product
 };
 
 /// A loaded model behind three callables; it models smoothgrad::GuidedBackpropModel and

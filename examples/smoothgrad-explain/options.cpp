@@ -38,8 +38,9 @@ Model (the file's kind is told by its content):
   --layer-names N1,N2,...         the reference network's layers with parameters as the file names them
                                   (a PyTorch module's conv1,conv2,fc1,fc2), else the file's metadata
   --threads N                     the model's threads (default: every core)
-  --winograd                      the reference network's 3x3 and 5x5 convolutions by Winograd's
-                                  transform: faster; maps differ from the default's by rounding
+  --direct-convolutions           the reference network's convolutions by the direct product, not by
+                                  Winograd's transform (the default for 3x3 and 5x5 layers of 8 or more
+                                  channels): slower; maps differ from the default's by rounding
 The model sees x = (p * scale - mean) / std for 8-bit pixels p; maps and noise are in p * scale:
   --scale F                       (default 1/255)
   --mean F[,F,F]  --std F[,F,F]   one value or one per channel (default: the file's, else 0 and 1)
@@ -187,7 +188,7 @@ Options parse_arguments(int argc, char** argv) {
             else options.layer = LayerId{std::string(text)};
         } else if (flag == "--upsample") options.upsample = true;
         else if (flag == "--threads") options.model.threads = command_line::parse_number<int>(who, flag, value());
-        else if (flag == "--winograd") options.model.winograd = true;
+        else if (flag == "--direct-convolutions") options.model.direct_convolutions = true;
         else if (flag == "--resize") options.resize = true;
         else if (flag == "--image")
             for (const auto file : command_line::split(value(), ','))

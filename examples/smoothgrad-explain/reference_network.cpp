@@ -27,7 +27,7 @@ Model load_reference_network(const ModelOptions& options) {
     auto loaded = std::make_shared<nn::LoadedNetwork>(nn::load_network(options.file, {.spec = options.spec, .layer_names = options.layer_names}));
     nn::Sequential& net = loaded->network;
     if (options.threads > 0) net.set_threads(options.threads);
-    if (options.winograd) net.set_convolution_algorithm(nn::ConvolutionAlgorithm::winograd);
+    if (options.direct_convolutions) net.set_convolution_algorithm(nn::ConvolutionAlgorithm::direct);
     const ImageShape shape = net.input_shape();
     detail::require<shape_error>(!options.input_size || *options.input_size == shape, who, "--input-size ",
                                  options.input_size.value_or(shape), " does not match the network's input ", shape);

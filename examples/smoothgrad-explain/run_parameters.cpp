@@ -72,7 +72,7 @@ json run_parameters(const Options& options, const Model& net, const InputCatalog
         {"dtype", options.float16 ? "float16" : "float32"},
     };
     // Only when set, so that the parameters of runs from before the flag still match.
-    if (options.model.winograd) parameters["model"]["convolutions"] = "winograd";
+    if (options.model.direct_convolutions) parameters["model"]["convolutions"] = "direct";
     return as_written(parameters);
 }
 

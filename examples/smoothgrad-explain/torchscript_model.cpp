@@ -14,8 +14,9 @@ using namespace smoothgrad;
 Model load_torchscript_model(const ModelOptions& options) {
     smoothgrad::detail::require(options.layer_names.empty(), "smoothgrad-explain", "--layer-names is for a reference network's ",
                     "safetensors file; a TorchScript file names its own submodules (--layer layer4)");
-    smoothgrad::detail::require(!options.winograd, "smoothgrad-explain", "--winograd is for a reference network's ",
-                                "safetensors file; LibTorch chooses a TorchScript model's convolutions");
+    smoothgrad::detail::require(!options.direct_convolutions, "smoothgrad-explain",
+                                "--direct-convolutions is for a reference network's safetensors file; ",
+                                "LibTorch chooses a TorchScript model's convolutions");
     const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto torch_model = std::make_shared<TorchScriptModel>(
         options.file,

@@ -2,7 +2,7 @@
 # SPDX-FileCopyrightText: 2026 The smoothgrad authors
 # SPDX-License-Identifier: Apache-2.0
 """Checks that two maps smoothgrad-explain wrote (.npy) are close but not the same bits: passes when
-0 < max |a - b| / max |b| < TOLERANCE, as for a map computed another way (--winograd) against the default.
+0 < max |a - b| / max |b| < TOLERANCE, as for a map computed another way (--direct-convolutions) against the default.
 
 Usage: /usr/bin/python3 tests/cli/near_maps.py A.npy B.npy TOLERANCE
 """

@@ -207,8 +207,8 @@ public:
     /// Multiply-adds of one column's forward pass (a layer without weights: one per output).
     [[nodiscard]] std::int64_t work_per_column() const noexcept { return work_per_column_; }
 
-    /// How every Conv2D layer computes (see ConvolutionAlgorithm; direct by default). A setting of this
-    /// object, like set_threads: it is not saved with the network.
+    /// How every Conv2D layer computes (see ConvolutionAlgorithm; Winograd where it applies by default). A
+    /// setting of this object, like set_threads: it is not saved with the network.
     void set_convolution_algorithm(ConvolutionAlgorithm algorithm) noexcept {
         for (Layer& layer : layers_)
             if (auto* conv = std::get_if<Conv2D>(&layer)) conv->set_algorithm(algorithm);

@@ -182,8 +182,8 @@ void add_direct_weight_gradient(const Conv2D& conv, const ImageShape& in, const 
 TEST_CASE("Conv2D forward, input and parameter gradients agree with the definition for many channel counts",
           "[nn][conv2d]") {
     // Channel counts below and above a SIMD micro-tile, so that both ways of computing the input
-    // gradient (a transposed convolution, or col2im for few input channels) run, with odd kernels,
-    // non-square kernels and images, and both paddings.
+    // gradient (a transposed convolution, or dot products per input pixel for few input channels) run,
+    // with odd kernels, non-square kernels and images, and both paddings.
     struct Case {
         Index in, out, kh, kw;
         Padding padding;

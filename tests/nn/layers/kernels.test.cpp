@@ -172,3 +172,51 @@ TEST_CASE("multiply_row_major keeps every column's result over several depth blo
         }
     }
 }
+
+TEST_CASE("multiply_segmented agrees with a plain product of the gathered rows, and each element stands alone",
+          "[nn][kernels][determinism]") {
+    // Rows that overlap (a step shorter than a run, as adjacent pixels' receptive fields do), runs with
+    // and without a scalar tail, and row and column counts that leave every partial tile shape.
+    constexpr Index height = kernels::detail::dot_tile_rows;
+    constexpr Index width = kernels::detail::dot_tile_columns;
+    for (const Index length : {Index{1}, Index{7}, 3 * kernels::lanes, 3 * kernels::lanes + 5}) {
+        for (const Index segments : {1, 3}) {
+            const Index step = 2;  // floats between the starts of consecutive rows
+            const Index stride = 40 + length;  // floats between the starts of consecutive runs
+            const std::vector<Index> offsets = [&] {
+                std::vector<Index> o;
+                for (Index s = 0; s < segments; ++s) o.push_back(s * stride);
+                return o;
+            }();
+            for (Index rows = 1; rows <= 2 * height + 1; ++rows) {
+                for (Index cols = 1; cols <= width + 2; ++cols) {
+                    const Index depth = segments * length;
+                    const Index floats = (segments - 1) * stride + (rows - 1) * step + length;
+                    const Vector image = nn_test::random_vector(floats, 13);
+                    const RowMajor b = nn_test::random_matrix(cols, depth, 14);
+                    RowMajor gathered(rows, depth);
+                    for (Index r = 0; r < rows; ++r)
+                        for (Index s = 0; s < segments; ++s)
+                            for (Index t = 0; t < length; ++t)
+                                gathered(r, s * length + t) =
+                                    image[r * step + offsets[static_cast<std::size_t>(s)] + t];
+                    RowMajor c = RowMajor::Constant(rows, cols + 1, 7.0f);  // ldc = cols + 1: the last column stays
+                    kernels::multiply_segmented(image.data(), step, rows, offsets.data(), segments, length, b.data(),
+                                                depth, cols, c.data(), cols + 1);
+                    INFO(rows << " rows, " << cols << " columns, " << segments << " runs of " << length);
+                    const Eigen::MatrixXd expected = gathered.cast<double>() * b.cast<double>().transpose();
+                    CHECK((c.leftCols(cols).cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5 * depth);
+                    CHECK((c.col(cols).array() == 7.0f).all());
+                    for (Index r = 0; r < rows; ++r) {
+                        for (Index j = 0; j < cols; ++j) {
+                            float element = 0.0f;
+                            kernels::multiply_segmented(image.data() + r * step, step, 1, offsets.data(), segments,
+                                                        length, b.row(j).data(), depth, 1, &element, 1);
+                            REQUIRE(element == c(r, j));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

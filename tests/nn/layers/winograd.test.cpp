@@ -52,8 +52,10 @@ static_assert(winograd::supports(3, 3) && winograd::supports(5, 5));
 static_assert(!winograd::supports(3, 5) && !winograd::supports(7, 7) && !winograd::supports(1, 1));
 
 /// A layer with seeded weights and biases.
+/// A layer with random parameters that computes by the direct product.
 Conv2D seeded(Index in, Index out, Index side, Padding padding, std::uint64_t seed) {
     Conv2D conv(in, out, side, side, padding);
+    conv.set_algorithm(ConvolutionAlgorithm::direct);
     conv.weight() = nn_test::random_matrix(conv.weight().rows(), conv.weight().cols(), seed);
     conv.bias() = nn_test::random_vector(out, seed + 1);
     return conv;
@@ -121,6 +123,7 @@ TEST_CASE("layers Winograd does not cover stay direct, bit for bit", "[nn][conv2
     for (const Case c : {Case{4, 16, 3, 3}, Case{16, 4, 3, 3}, Case{1, 32, 5, 5}, Case{16, 8, 7, 7},
                          Case{16, 8, 3, 5}}) {
         Conv2D direct(c.in, c.out, c.height, c.width, Padding::same);
+        direct.set_algorithm(ConvolutionAlgorithm::direct);
         direct.weight() = nn_test::random_matrix(direct.weight().rows(), direct.weight().cols(), 3);
         const Conv2D fast = with_algorithm(direct, ConvolutionAlgorithm::winograd);
         const ImageShape shape{9, 8, c.in};
@@ -185,14 +188,15 @@ TEST_CASE("one cache serves Winograd layers of other shapes with the same weight
     CHECK(out == forward(wide, ImageShape{5, 6, 8}, wide_input));
 }
 
-TEST_CASE("Sequential::set_convolution_algorithm sets every convolution and changes gradients by rounding only",
+TEST_CASE("Winograd is the default; Sequential::set_convolution_algorithm sets every convolution and changes "
+          "gradients by rounding only",
           "[nn][sequential][winograd]") {
-    nn::Sequential direct = nn::parse_spec(
+    const nn::Sequential fast = nn::parse_spec(
         "input 12x12x3; conv 3x3x8 same; relu; conv 3x3x16 same; relu; maxpool 2; conv 5x5x8 same; relu; flatten; "
         "dense 10",
         21);
-    nn::Sequential fast = direct;
-    fast.set_convolution_algorithm(ConvolutionAlgorithm::winograd);
+    nn::Sequential direct = fast;
+    direct.set_convolution_algorithm(ConvolutionAlgorithm::direct);
     for (const auto& layer : fast.layers())
         if (const auto* conv = std::get_if<Conv2D>(&layer)) CHECK(conv->algorithm() == ConvolutionAlgorithm::winograd);
     for (const auto& layer : direct.layers())

@@ -5,8 +5,8 @@
 /// A 2-D convolution (cross-correlation, as PyTorch's `nn.Conv2d`) with stride 1 and 'valid' or
 /// 'same' padding, computed per sample as an indirect matrix product (the packed weight times the
 /// receptive fields, read where they lie in the image) whose result for a sample does not depend on the
-/// other samples of the batch. ConvolutionAlgorithm::winograd (opt-in) computes 3 x 3 and 5 x 5 layers by
-/// Winograd's transform instead (winograd.hpp).
+/// other samples of the batch. By default 3 x 3 and 5 x 5 layers with enough channels go through
+/// Winograd's transform instead (ConvolutionAlgorithm::winograd, winograd.hpp).
 
 #include "smoothgrad/detail/eigen_core.hpp"
 #include <algorithm>
@@ -35,13 +35,14 @@ enum class Padding {
 
 /// How a convolution computes its forward pass and its input gradient.
 enum class ConvolutionAlgorithm {
-    /// The direct product (the default): the results every document of this library was made with.
-    direct,
-    /// Winograd's F(2 x 2, r x r) for 3 x 3 and 5 x 5 kernels with at least winograd_min_channels input and
-    /// output channels (other layers stay direct, on every CPU): fewer multiplications, results that differ
-    /// from direct ones by rounding (per layer about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5). The
+    /// The default: Winograd's F(2 x 2, r x r) for 3 x 3 and 5 x 5 kernels with at least
+    /// winograd_min_channels input and output channels (other layers stay direct, on every CPU). Fewer
+    /// multiplications (a 5 x 5 layer: 36 per 2 x 2 block instead of 100); results that differ from the
+    /// direct product's by rounding (per layer about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5). The
     /// parameter gradients of training stay direct.
     winograd,
+    /// The direct product for every layer: each output one multiply-add chain over the receptive field.
+    direct,
 };
 
 /// Fewer channels on either side than this make the products of Winograd's transform too thin to pay.
@@ -160,8 +161,8 @@ public:
     ///
     /// The input gradient is itself a convolution, of the output gradient with the flipped kernel and
     /// the channel roles swapped; with fewer input channels than half a micro-tile (a first layer on
-    /// grey or RGB images) that product would be mostly padding, so such a layer computes the gradient
-    /// of its im2col matrix instead and adds it back into the image (col2im).
+    /// grey or RGB images) that product would be mostly padding, so such a layer computes each input
+    /// pixel's channels as dot products with its receptive field in the output gradient instead.
     void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
                   ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
         const ImageShape out_shape = output_shape(input_shape);
@@ -173,7 +174,7 @@ public:
         else if (rounded <= 2 * in_channels_)
             backward_transposed(output_gradient, input_shape, out_shape, cache, input_gradient);
         else
-            backward_col2im(output_gradient, input_shape, out_shape, cache, input_gradient);
+            backward_dots(output_gradient, input_shape, out_shape, cache, input_gradient);
     }
 
     /// Parameter gradients of the training backward pass. Pre: `input` is the forward input and
@@ -318,15 +319,7 @@ private:
         /// over (i, j, c) with c innermost.
         void run(const kernels::LeftOperand& a, const float* source, float* result, LayerCache& cache) const {
             const Index channels = source_.channels;
-            const float* image = source;
-            if (padded_) {
-                // Only the inside changes: the border stays zero from the constructor.
-                const Index row = source_.width * channels;
-                for (Index y = 0; y < source_.height; ++y)
-                    std::copy_n(source + y * row, row,
-                                cache.padded.data() + ((y + top_) * padded_width_ + left_) * channels);
-                image = cache.padded.data();
-            }
+            const float* image = bordered(source, cache);
             const Index grid_width = grid_.width;
             const Index row_stride = padded_width_ * channels;
             const auto columns = [&](Index first, Index count, const float** table) {
@@ -340,7 +333,31 @@ private:
                                        columns, result, a.rows, cache.scratch);
         }
 
+        /// result (grid pixels x B's rows, HWC) = the correlation of `source` with B (rows x depth,
+        /// row-major, its depth over (i, j, c) with c innermost), as dot products: for few rows of B.
+        void run_dots(const float* b, Index rows, const float* source, float* result, LayerCache& cache) const {
+            const float* image = bordered(source, cache);
+            const Index channels = source_.channels;
+            const Index length = kernel_width_ * channels;
+            const auto segments = static_cast<Index>(cache.offsets.size());
+            for (Index y = 0; y < grid_.height; ++y)
+                kernels::multiply_segmented(image + y * padded_width_ * channels, channels, grid_.width,
+                                            cache.offsets.data(), segments, length, b, segments * length, rows,
+                                            result + y * grid_.width * rows, rows);
+        }
+
     private:
+        /// `source`, or its copy inside the zero border when there is one.
+        const float* bordered(const float* source, LayerCache& cache) const {
+            if (!padded_) return source;
+            // Only the inside changes: the border stays zero from the constructor.
+            const Index row = source_.width * source_.channels;
+            for (Index y = 0; y < source_.height; ++y)
+                std::copy_n(source + y * row, row,
+                            cache.padded.data() + ((y + top_) * padded_width_ + left_) * source_.channels);
+            return cache.padded.data();
+        }
+
         ImageShape source_;
         ImageShape grid_;
         Index kernel_width_;
@@ -389,55 +406,23 @@ private:
         });
     }
 
-    /// The input gradient as col2im(weight^T * output gradient), one sample at a time.
-    void backward_col2im(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
-                         LayerCache& cache, Matrix& input_gradient) const {
-        const Index pixels = out_shape.pixels();
-        // weight^T (fan_in x out) packed with its rows padded to whole micro-tiles, so that every tile
-        // of the product is stored whole into `columns` (the padding rows are zeros, never read).
-        const Index rows = (fan_in() + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
-        const Index fan = fan_in();
-        kernels::pack_left(weight_.data(), 1, fan, out_channels_, [&](Index o) { return o * fan; },
-                           cache.packed_weight);
-        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, rows, out_channels_);
-        cache.columns.resize(rows, pixels);
-        for (Index n = 0; n < output_gradient.cols(); ++n) {
-            const float* gradient = output_gradient.col(n).data();
-            const auto columns = [&](Index first, Index count, const float** table) {
-                for (Index j = 0; j < count; ++j) table[j] = gradient + (first + j) * out_channels_;
-            };
-            constexpr Index offset = 0;
-            kernels::multiply_indirect(weight, pixels, 1, out_channels_, &offset, columns, cache.columns.data(), rows,
-                                       cache.scratch);
-            col2im(cache.columns, input_shape, out_shape, input_gradient.col(n).data());
-        }
-    }
-
-    /// The adjoint of im2col for one image: adds every entry of `columns` (rows (c, i, j) as in im2col,
-    /// possibly more, unread) back to the input pixel it was copied from, into `image` (in.size()
-    /// floats), which it first sets to zero. One kernel tap at a time, over the output pixels whose tap
-    /// falls inside the image, so no element needs a test.
-    void col2im(const Matrix& columns, const ImageShape& in, const ImageShape& out, float* image) const {
-        std::fill(image, image + in.size(), 0.0f);
-        const Index top = pad_top();
-        const Index left = pad_left();
-        const Index ld = columns.rows();
-        for (Index c = 0; c < in_channels_; ++c) {
-            for (Index i = 0; i < kernel_height_; ++i) {
-                const Index y0 = std::max<Index>(0, top - i);
-                const Index y1 = std::min(out.height, in.height + top - i);
-                for (Index j = 0; j < kernel_width_; ++j) {
-                    const Index x0 = std::max<Index>(0, left - j);
-                    const Index x1 = std::min(out.width, in.width + left - j);
-                    const Index tap = (c * kernel_height_ + i) * kernel_width_ + j;
-                    for (Index y = y0; y < y1; ++y) {
-                        const float* from = columns.data() + (y * out.width + x0) * ld + tap;
-                        float* to = image + ((y + i - top) * in.width + x0 + j - left) * in_channels_ + c;
-                        for (Index x = x0; x < x1; ++x, from += ld, to += in_channels_) *to += *from;
-                    }
-                }
-            }
-        }
+    /// backward_transposed's correlation as dot products, each input pixel's channels with its
+    /// receptive field in the output gradient (kernels::multiply_segmented), one sample at a time.
+    void backward_dots(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
+                       LayerCache& cache, Matrix& input_gradient) const {
+        const Index taps = kernel_height_ * kernel_width_;
+        const Index depth = taps * out_channels_;
+        // B(c, (i * kw + j) * out + o) = weight[o, c, kh - 1 - i, kw - 1 - j], row-major.
+        cache.packed_weight.resize(static_cast<std::size_t>(in_channels_ * depth));
+        for (Index c = 0; c < in_channels_; ++c)
+            for (Index k = 0; k < depth; ++k)
+                cache.packed_weight[static_cast<std::size_t>(c * depth + k)] =
+                    weight_(k % out_channels_, c * taps + taps - 1 - k / out_channels_);
+        const Correlation correlation(out_shape, input_shape, kernel_height_, kernel_width_,
+                                      kernel_height_ - 1 - pad_top(), kernel_width_ - 1 - pad_left(), cache);
+        for (Index n = 0; n < output_gradient.cols(); ++n)
+            correlation.run_dots(cache.packed_weight.data(), in_channels_, output_gradient.col(n).data(),
+                                 input_gradient.col(n).data(), cache);
     }
 
     Index in_channels_;
@@ -445,7 +430,7 @@ private:
     Index kernel_height_;
     Index kernel_width_;
     Padding padding_;
-    ConvolutionAlgorithm algorithm_ = ConvolutionAlgorithm::direct;
+    ConvolutionAlgorithm algorithm_ = ConvolutionAlgorithm::winograd;
     WeightMatrix weight_;
     Vector bias_;
 };

@@ -346,19 +346,64 @@ inline void dot_tile(const float* a, Index lda, const float* b, Index ldb, Index
     if (last == packets) dot_finish<R, C>(a, lda, b, ldb, packets, depth, park, c, ldc);
 }
 
-using DotTile = void (*)(const float*, Index, const float*, Index, Index, Index, Index, Index, float*, float*, Index);
+/// Dot products of R rows of A and C rows of B, whose depth is `segments` runs of `length` floats: run s
+/// of A's row r at a + r * lda + offsets[s], of B's row j at b + j * ldb + s * length (a convolution
+/// reads a pixel's receptive field as one run per kernel row, where it lies in the image). Each element
+/// is one packet-wise sum over the runs' whole packets in order, its horizontal sum, then the runs'
+/// scalar tails in order, into C(r, j) = c[r * ldc + j].
+template <int R, int C>
+inline void segmented_dot_tile(const float* a, Index lda, const Index* offsets, Index segments, Index length,
+                               const float* b, Index ldb, float* c, Index ldc) {
+    const Index packets = length / lanes * lanes;
+    Packet acc[R][C];
+    for (int r = 0; r < R; ++r)
+        for (int j = 0; j < C; ++j) acc[r][j] = pset1<Packet>(0.0f);
+    for (Index s = 0; s < segments; ++s) {
+        const float* as = a + offsets[s];
+        const float* bs = b + s * length;
+        for (Index k = 0; k < packets; k += lanes) {
+            Packet column[C];
+            for (int j = 0; j < C; ++j) column[j] = ploadu<Packet>(bs + j * ldb + k);
+            for (int r = 0; r < R; ++r) {
+                const Packet row = ploadu<Packet>(as + r * lda + k);
+                for (int j = 0; j < C; ++j) acc[r][j] = pmadd(row, column[j], acc[r][j]);
+            }
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int j = 0; j < C; ++j) {
+            float sum = predux(acc[r][j]);
+            for (Index s = 0; s < segments; ++s)
+                for (Index t = packets; t < length; ++t)
+                    sum = std::fma(a[r * lda + offsets[s] + t], b[j * ldb + s * length + t], sum);
+            c[r * ldc + j] = sum;
+        }
+    }
+}
 
-/// dot_tile for every tile shape up to dot_tile_rows x dot_tile_columns: [rows - 1][columns - 1].
-template <std::size_t... Rows, std::size_t... Columns>
-consteval auto dot_tiles(std::index_sequence<Rows...>, std::index_sequence<Columns...> columns) {
-    const auto row = []<std::size_t R, std::size_t... C>(std::integral_constant<std::size_t, R>,
-                                                         std::index_sequence<C...>) {
-        return std::array<DotTile, sizeof...(C)>{&dot_tile<int(R) + 1, int(C) + 1>...};
+/// `tile<R, C>` for every tile shape up to dot_tile_rows x dot_tile_columns: [R - 1][C - 1].
+template <class Tile, class Make, std::size_t... Rows, std::size_t... Columns>
+consteval auto tile_table(const Make& tile, std::index_sequence<Rows...>, std::index_sequence<Columns...> columns) {
+    const auto row = [&]<std::size_t R, std::size_t... C>(std::integral_constant<std::size_t, R>,
+                                                          std::index_sequence<C...>) {
+        return std::array<Tile, sizeof...(C)>{
+            tile(std::integral_constant<int, int(R) + 1>{}, std::integral_constant<int, int(C) + 1>{})...};
     };
     return std::array{row(std::integral_constant<std::size_t, Rows>{}, columns)...};
 }
-inline constexpr auto dot_tile_table = dot_tiles(std::make_index_sequence<dot_tile_rows>{},
-                                                 std::make_index_sequence<dot_tile_columns>{});
+template <class Tile, class Make>
+consteval auto tile_table(const Make& tile) {
+    return tile_table<Tile>(tile, std::make_index_sequence<dot_tile_rows>{},
+                            std::make_index_sequence<dot_tile_columns>{});
+}
+
+using DotTile = void (*)(const float*, Index, const float*, Index, Index, Index, Index, Index, float*, float*, Index);
+inline constexpr auto dot_tile_table =
+    tile_table<DotTile>([](auto r, auto c) -> DotTile { return &dot_tile<decltype(r)::value, decltype(c)::value>; });
+
+using SegmentedDotTile = void (*)(const float*, Index, const Index*, Index, Index, const float*, Index, float*, Index);
+inline constexpr auto segmented_dot_tile_table = tile_table<SegmentedDotTile>(
+    [](auto r, auto c) -> SegmentedDotTile { return &segmented_dot_tile<decltype(r)::value, decltype(c)::value>; });
 
 }  // namespace detail
 
@@ -394,6 +439,23 @@ inline void multiply_row_major(const float* a, Index lda, Index rows, Index dept
                                Index cols, float* c, Index ldc) {
     Buffer scratch;
     multiply_row_major(a, lda, rows, depth, b, ldb, cols, c, ldc, scratch);
+}
+
+/// C = A * B^T where a row of A (rows x depth) and of B (cols x depth, row-major) is `segments` runs of
+/// `length` floats: run s of A's row r at a + r * lda + offsets[s], of B's row j at b + j * ldb + s *
+/// length; C is rows x cols row-major (ldc >= cols). For a convolution's few output channels over many
+/// pixels (a first layer's input gradient): the rows are pixels, read where they lie in the image, and
+/// each element is a dot product computed the same way whatever its neighbours (segmented_dot_tile).
+inline void multiply_segmented(const float* a, Index lda, Index rows, const Index* offsets, Index segments,
+                               Index length, const float* b, Index ldb, Index cols, float* c, Index ldc) {
+    constexpr Index height = detail::dot_tile_rows;
+    constexpr Index width = detail::dot_tile_columns;
+    for (Index m = 0; m < rows; m += height) {
+        const auto& tiles = detail::segmented_dot_tile_table[static_cast<std::size_t>(std::min(height, rows - m) - 1)];
+        for (Index j = 0; j < cols; j += width)
+            tiles[static_cast<std::size_t>(std::min(width, cols - j) - 1)](a + m * lda, lda, offsets, segments, length,
+                                                                           b + j * ldb, ldb, c + m * ldc + j, ldc);
+    }
 }
 
 }  // namespace smoothgrad::nn::kernels
