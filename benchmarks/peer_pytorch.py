@@ -392,6 +392,7 @@ def main():
 
     # The default malloc's cost: fastest round against fastest round (the shared machine's noise only ever
     # adds time, and a median of three rounds can catch it on one side alone).
+    direct_gflops = counter("smooth_grad_direct/1/real_time", "GFLOPs")
     worst_tax = max(min(our_times(name)) / min(our_times(name, "tuned")) for _, name in CASES)
     targets = [
         ("SmoothGrad n=50, one image, TF-tutorial CNN: >= 2x PyTorch", row("tf/smooth_grad_n50")[3], 2.0),
@@ -402,8 +403,10 @@ def main():
         ("Guided backprop, small CNN: >= 1x", row("small/guided_backprop")[3], 1.0),
         ("Throughput over 100 images, TF-tutorial CNN: >= 2x images/s", row("tf/throughput100")[3], 2.0),
         ("Throughput over 100 images, small CNN: >= 2x images/s", row("small/throughput100")[3], 2.0),
-        ("TF-tutorial SmoothGrad >= 75 % of the FMA ceiling (2x forward FLOPs, counted as direct convolutions)",
-         row("tf/smooth_grad_n50")[5], 0.75),
+        ("TF-tutorial SmoothGrad >= 75 % of the FMA ceiling (2x forward FLOPs, counted as direct convolutions: "
+         "Winograd performs fewer)", row("tf/smooth_grad_n50")[5], 0.75),
+        ("... with direct convolutions, every FLOP counted performed: >= 75 % of the ceiling",
+         direct_gflops / ceiling_machine, 0.75),
         ("Peak RSS at n = 1000 within 10 % of n = 50 (TF-tutorial)", rss[1000] / rss[50], None),
         ("Training epoch slice, TF-tutorial CNN: >= 1.5x PyTorch", row("tf/train640")[3], 1.5),
         ("Training epoch slice, small CNN: >= 1.5x PyTorch", row("small/train640")[3], 1.5),
@@ -483,7 +486,6 @@ def main():
             difference = counter(name, "map_difference") if "map_difference" in ours["default"][name][0] else None
             w(f"| {key} | {r[1] * 1e3:.2f} ms | {spread(slow)} | {r[2] * 1e3:.2f} ms | {r[3]:.2f} | "
               f"{r[2] / statistics.median(slow):.2f} | {f'{difference:.1e}' if difference is not None else '-'} |\n")
-        direct_gflops = counter("smooth_grad_direct/1/real_time", "GFLOPs")
         w(f"\nWith direct convolutions, whose FLOPs are all performed, TF-tutorial SmoothGrad runs at "
           f"{direct_gflops:.1f} GFLOP/s: {direct_gflops / ceiling_machine:.0%} of the ceiling.\n")
         w("\n")

@@ -36,6 +36,7 @@ struct Model {
     std::string description;  // e.g. "TorchScript resnet18, random weights"
     bool random_weights = false;
     std::vector<float> mean;  // the normalization's mean, one per channel
+    std::string convolutions = {};  // a reference network's convolution algorithm ("winograd", "direct"); else empty
     std::function<smoothgrad::Matrix(const smoothgrad::MatrixRef&)> scores_of = {};
     std::function<smoothgrad::Matrix(const smoothgrad::MatrixRef&, const smoothgrad::Vector&, smoothgrad::ReluRule)>
         gradients_of = {};

@@ -189,6 +189,9 @@ Options parse_arguments(int argc, char** argv) {
         } else if (flag == "--upsample") options.upsample = true;
         else if (flag == "--threads") options.model.threads = command_line::parse_number<int>(who, flag, value());
         else if (flag == "--direct-convolutions") options.model.direct_convolutions = true;
+        else if (flag == "--winograd")
+            throw argument_error(detail::message(who, "--winograd is gone: Winograd's transform is the default for ",
+                                                 "3x3 and 5x5 convolutions; --direct-convolutions turns it off"));
         else if (flag == "--resize") options.resize = true;
         else if (flag == "--image")
             for (const auto file : command_line::split(value(), ','))

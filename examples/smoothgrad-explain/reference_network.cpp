@@ -50,7 +50,8 @@ Model load_reference_network(const ModelOptions& options) {
                 .classes = net.num_classes(),
                 .class_names = loaded->class_names,
                 .description = "reference network " + options.file.filename().string(),
-                .mean = std::vector<float>(mean.data(), mean.data() + mean.size())};
+                .mean = std::vector<float>(mean.data(), mean.data() + mean.size()),
+                .convolutions = options.direct_convolutions ? "direct" : "winograd"};
     model.scores_of = [loaded, normalize](const MatrixRef& pixels) { return loaded->network.scores(normalize(pixels)); };
     // d/dx f((x - m) / s) = f'((x - m) / s) / s.
     model.gradients_of = [loaded, normalize, scale_column](const MatrixRef& pixels, const Vector& w, ReluRule rule) -> Matrix {

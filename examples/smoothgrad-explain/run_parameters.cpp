@@ -71,8 +71,9 @@ json run_parameters(const Options& options, const Model& net, const InputCatalog
           {"combine", options.occlusion_combine == OcclusionCombine::sum ? "sum" : "mean"}}},
         {"dtype", options.float16 ? "float16" : "float32"},
     };
-    // Only when set, so that the parameters of runs from before the flag still match.
-    if (options.model.direct_convolutions) parameters["model"]["convolutions"] = "direct";
+    // A reference network's maps depend on it by rounding: a run made one way must not resume or merge
+    // with one made the other way (nor with runs from before Winograd became the default).
+    if (!net.convolutions.empty()) parameters["model"]["convolutions"] = net.convolutions;
     return as_written(parameters);
 }
 

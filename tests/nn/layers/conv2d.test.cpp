@@ -181,15 +181,17 @@ void add_direct_weight_gradient(const Conv2D& conv, const ImageShape& in, const 
 
 TEST_CASE("Conv2D forward, input and parameter gradients agree with the definition for many channel counts",
           "[nn][conv2d]") {
-    // Channel counts below and above a SIMD micro-tile, so that both ways of computing the input
-    // gradient (a transposed convolution, or dot products per input pixel for few input channels) run,
-    // with odd kernels, non-square kernels and images, and both paddings.
+    // Channel counts below and above a SIMD micro-tile, so that every way of computing the input
+    // gradient runs with every SIMD width (a transposed convolution; for few input channels dot products
+    // per input pixel where a kernel row's run is whole packets, else col2im), with odd kernels,
+    // non-square kernels and images, and both paddings.
     struct Case {
         Index in, out, kh, kw;
         Padding padding;
         ImageShape image;
     };
     const auto c = GENERATE(Case{1, 4, 3, 3, Padding::same, {6, 5, 1}}, Case{3, 5, 3, 3, Padding::valid, {7, 6, 3}},
+                            Case{2, 16, 3, 3, Padding::same, {6, 5, 2}}, Case{1, 32, 3, 1, Padding::valid, {5, 4, 1}},
                             Case{8, 6, 5, 5, Padding::same, {9, 7, 8}}, Case{17, 9, 1, 3, Padding::valid, {4, 8, 17}},
                             Case{20, 3, 3, 5, Padding::same, {5, 6, 20}}, Case{32, 40, 2, 2, Padding::valid, {3, 4, 32}});
     Conv2D conv(c.in, c.out, c.kh, c.kw, c.padding);

@@ -51,8 +51,7 @@ static_assert(one_dimensional_identity_holds<5>(), "F(2, 5) computes a correlati
 static_assert(winograd::supports(3, 3) && winograd::supports(5, 5));
 static_assert(!winograd::supports(3, 5) && !winograd::supports(7, 7) && !winograd::supports(1, 1));
 
-/// A layer with seeded weights and biases.
-/// A layer with random parameters that computes by the direct product.
+/// A layer with seeded random parameters that computes by the direct product.
 Conv2D seeded(Index in, Index out, Index side, Padding padding, std::uint64_t seed) {
     Conv2D conv(in, out, side, side, padding);
     conv.set_algorithm(ConvolutionAlgorithm::direct);

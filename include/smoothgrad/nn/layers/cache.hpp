@@ -18,10 +18,11 @@ namespace smoothgrad::nn {
 /// allocate. The Conv2D buffers hold one sample at a time: their size does not grow with the batch.
 struct LayerCache {
     /// Conv2D: the im2col matrix of one sample, (in_channels*kh*kw) x (output pixels), in the backward
-    /// pass of a layer with few input channels; the transposed weight gradient in the training pass.
+    /// pass of a layer with few input channels that computes it by col2im; the transposed weight
+    /// gradient in the training pass.
     Matrix columns;
     /// Conv2D: the weight packed for the forward pass, then for the backward pass (each pass packs it
-    /// anew, so a weight changed between passes is always seen).
+    /// anew, so a weight changed between passes is always seen); unused where Winograd's transform runs.
     kernels::Buffer packed_weight;
     /// Conv2D: one image with a zero border, the source of a correlation.
     kernels::Buffer padded;

@@ -141,10 +141,10 @@ public:
     }
 
     /// Forward pass. Pre: `input` is (input_shape.size()) x N with N > 0 and `output_shape(input_shape)`
-    /// is valid. Post: `output` is (H'*W'*out) x N. An indirect convolution, one sample at a time: the
-    /// product of the packed weight and the receptive fields read where they are in the image (no
-    /// im2col copy), with a kernel that treats every column alike, so a sample's output does not depend
-    /// on the rest of the batch.
+    /// is valid. Post: `output` is (H'*W'*out) x N. One sample at a time, so a sample's output does not
+    /// depend on the rest of the batch: by Winograd's transform where it applies (see
+    /// ConvolutionAlgorithm), else as an indirect convolution, the product of the packed weight and the
+    /// receptive fields read where they are in the image (no im2col copy).
     void forward(const Matrix& input, const ImageShape& input_shape, Matrix& output, LayerCache& cache) const {
         convolve<true>(input, input_shape, output, cache);
     }
@@ -162,19 +162,25 @@ public:
     /// The input gradient is itself a convolution, of the output gradient with the flipped kernel and
     /// the channel roles swapped; with fewer input channels than half a micro-tile (a first layer on
     /// grey or RGB images) that product would be mostly padding, so such a layer computes each input
-    /// pixel's channels as dot products with its receptive field in the output gradient instead.
+    /// pixel's channels as dot products with its receptive field in the output gradient instead, or,
+    /// where those would not pay for their horizontal sums and scalar tails (a kernel row's run of
+    /// kw * out floats not a whole number of packets, or fewer than 8 packets in all; measured), the
+    /// gradient of its im2col matrix, added back into the image (col2im).
     void backward(const Matrix& output_gradient, const ImageShape& input_shape, const Matrix& /*input*/,
                   ReluRule /*rule*/, LayerCache& cache, Matrix& input_gradient) const {
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = output_gradient.cols();
         input_gradient.resize(input_shape.size(), batch);
         const Index rounded = (in_channels_ + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
+        const Index run = kernel_width_ * out_channels_;  // floats per kernel row of a receptive field
         if (uses_winograd())
             backward_winograd(output_gradient, input_shape, out_shape, cache, input_gradient);
         else if (rounded <= 2 * in_channels_)
             backward_transposed(output_gradient, input_shape, out_shape, cache, input_gradient);
-        else
+        else if (run % kernels::lanes == 0 && kernel_height_ * run / kernels::lanes >= 8)
             backward_dots(output_gradient, input_shape, out_shape, cache, input_gradient);
+        else
+            backward_col2im(output_gradient, input_shape, out_shape, cache, input_gradient);
     }
 
     /// Parameter gradients of the training backward pass. Pre: `input` is the forward input and
@@ -423,6 +429,57 @@ private:
         for (Index n = 0; n < output_gradient.cols(); ++n)
             correlation.run_dots(cache.packed_weight.data(), in_channels_, output_gradient.col(n).data(),
                                  input_gradient.col(n).data(), cache);
+    }
+
+    /// The input gradient as col2im(weight^T * output gradient), one sample at a time.
+    void backward_col2im(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
+                         LayerCache& cache, Matrix& input_gradient) const {
+        const Index pixels = out_shape.pixels();
+        // weight^T (fan_in x out) packed with its rows padded to whole micro-tiles, so that every tile
+        // of the product is stored whole into `columns` (the padding rows are zeros, never read).
+        const Index rows = (fan_in() + kernels::tile_rows - 1) / kernels::tile_rows * kernels::tile_rows;
+        const Index fan = fan_in();
+        kernels::pack_left(weight_.data(), 1, fan, out_channels_, [&](Index o) { return o * fan; },
+                           cache.packed_weight);
+        const auto weight = kernels::LeftOperand::packed(cache.packed_weight, rows, out_channels_);
+        cache.columns.resize(rows, pixels);
+        for (Index n = 0; n < output_gradient.cols(); ++n) {
+            const float* gradient = output_gradient.col(n).data();
+            const auto columns = [&](Index first, Index count, const float** table) {
+                for (Index j = 0; j < count; ++j) table[j] = gradient + (first + j) * out_channels_;
+            };
+            constexpr Index offset = 0;
+            kernels::multiply_indirect(weight, pixels, 1, out_channels_, &offset, columns, cache.columns.data(), rows,
+                                       cache.scratch);
+            col2im(cache.columns, input_shape, out_shape, input_gradient.col(n).data());
+        }
+    }
+
+    /// The adjoint of im2col for one image: adds every entry of `columns` (rows (c, i, j) as in im2col,
+    /// possibly more, unread) back to the input pixel it was copied from, into `image` (in.size()
+    /// floats), which it first sets to zero. One kernel tap at a time, over the output pixels whose tap
+    /// falls inside the image, so no element needs a test.
+    void col2im(const Matrix& columns, const ImageShape& in, const ImageShape& out, float* image) const {
+        std::fill(image, image + in.size(), 0.0f);
+        const Index top = pad_top();
+        const Index left = pad_left();
+        const Index ld = columns.rows();
+        for (Index c = 0; c < in_channels_; ++c) {
+            for (Index i = 0; i < kernel_height_; ++i) {
+                const Index y0 = std::max<Index>(0, top - i);
+                const Index y1 = std::min(out.height, in.height + top - i);
+                for (Index j = 0; j < kernel_width_; ++j) {
+                    const Index x0 = std::max<Index>(0, left - j);
+                    const Index x1 = std::min(out.width, in.width + left - j);
+                    const Index tap = (c * kernel_height_ + i) * kernel_width_ + j;
+                    for (Index y = y0; y < y1; ++y) {
+                        const float* from = columns.data() + (y * out.width + x0) * ld + tap;
+                        float* to = image + ((y + i - top) * in.width + x0 + j - left) * in_channels_ + c;
+                        for (Index x = x0; x < x1; ++x, from += ld, to += in_channels_) *to += *from;
+                    }
+                }
+            }
+        }
     }
 
     Index in_channels_;
