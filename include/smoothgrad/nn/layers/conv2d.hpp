@@ -41,7 +41,7 @@ enum class ConvolutionAlgorithm {
     /// direct product's by rounding (per layer about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5). The
     /// parameter gradients of training stay direct.
     winograd,
-    /// The direct product for every layer: each output one multiply-add chain over the receptive field.
+    /// The direct product for every layer, forward and backward (as documented at Conv2D::backward).
     direct,
 };
 
