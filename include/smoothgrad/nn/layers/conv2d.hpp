@@ -373,19 +373,24 @@ private:
         Index padded_width_ = 0;
     };
 
+    /// The input gradient's kernel, the flipped one with its channels swapped, has depth (i * kw + j) * out
+    /// + o: its element (c, k) is weight[o, c, kh - 1 - i, kw - 1 - j], found `flipped_offset(k)` floats
+    /// past channel c's first tap in the row-major weight (at c * kh * kw).
+    [[nodiscard]] Index flipped_offset(Index k) const noexcept {
+        const Index taps = kernel_height_ * kernel_width_;
+        return (k % out_channels_) * fan_in() + taps - 1 - k / out_channels_;
+    }
+
     /// The input gradient as the convolution of the output gradient with the flipped kernel:
     /// in(y, x, c) = sum over o, i, j of weight[o, c, kh-1-i, kw-1-j] * out(y + i - (kh-1-top), x + j -
     /// (kw-1-left), o), the output gradient being zero outside its image.
     void backward_transposed(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
                              LayerCache& cache, Matrix& input_gradient) const {
         const Index taps = kernel_height_ * kernel_width_;
-        const Index channels = out_channels_;
-        const Index depth = taps * channels;
-        // A(c, (i * kw + j) * out + o) = weight[o, c, kh - 1 - i, kw - 1 - j]: the flipped kernel, its
-        // channels swapped.
+        const Index depth = taps * out_channels_;
         kernels::pack_left(
-            weight_.data(), taps, in_channels_, depth,
-            [&](Index k) { return (k % channels) * fan_in() + taps - 1 - k / channels; }, cache.packed_weight);
+            weight_.data(), taps, in_channels_, depth, [&](Index k) { return flipped_offset(k); },
+            cache.packed_weight);
         const auto weight = kernels::LeftOperand::packed(cache.packed_weight, in_channels_, depth);
         const Correlation correlation(out_shape, input_shape, kernel_height_, kernel_width_,
                                       kernel_height_ - 1 - pad_top(), kernel_width_ - 1 - pad_left(), cache);
@@ -418,12 +423,12 @@ private:
                        LayerCache& cache, Matrix& input_gradient) const {
         const Index taps = kernel_height_ * kernel_width_;
         const Index depth = taps * out_channels_;
-        // B(c, (i * kw + j) * out + o) = weight[o, c, kh - 1 - i, kw - 1 - j], row-major.
+        // The flipped kernel, row-major: row c, element k at flipped_offset(k) past channel c's taps.
         cache.packed_weight.resize(static_cast<std::size_t>(in_channels_ * depth));
         for (Index c = 0; c < in_channels_; ++c)
             for (Index k = 0; k < depth; ++k)
                 cache.packed_weight[static_cast<std::size_t>(c * depth + k)] =
-                    weight_(k % out_channels_, c * taps + taps - 1 - k / out_channels_);
+                    weight_.data()[c * taps + flipped_offset(k)];
         const Correlation correlation(out_shape, input_shape, kernel_height_, kernel_width_,
                                       kernel_height_ - 1 - pad_top(), kernel_width_ - 1 - pad_left(), cache);
         for (Index n = 0; n < output_gradient.cols(); ++n)
