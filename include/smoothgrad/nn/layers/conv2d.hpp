@@ -35,11 +35,11 @@ enum class Padding {
 
 /// How a convolution computes its forward pass and its input gradient.
 enum class ConvolutionAlgorithm {
-    /// The default: Winograd's F(2 x 2, r x r) for 3 x 3 and 5 x 5 kernels with at least
-    /// winograd_min_channels input and output channels (other layers stay direct, on every CPU). Fewer
-    /// multiplications (a 5 x 5 layer: 36 per 2 x 2 block instead of 100); results that differ from the
-    /// direct product's by rounding (per layer about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5). The
-    /// parameter gradients of training stay direct.
+    /// The default: Winograd's F(3 x 3, 3 x 3) and F(4 x 4, 5 x 5) for 3 x 3 and 5 x 5 kernels with at
+    /// least winograd_min_channels input and output channels (other layers stay direct, on every CPU).
+    /// Fewer multiplications (a 5 x 5 layer: 64 per 4 x 4 block instead of 400); results that differ from
+    /// the direct product's by rounding (per layer about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5).
+    /// The parameter gradients of training stay direct.
     winograd,
     /// The direct product for every layer, forward and backward (as documented at Conv2D::backward).
     direct,
@@ -245,18 +245,22 @@ private:
         const Index channels = in_channels_;
         output.resize(pixels * out_channels_, batch);
         if (uses_winograd()) {
-            with_winograd([&](auto side) {
-                const winograd::Correlation<decltype(side)::value> correlation(
+            with_winograd([&](auto tile, auto side) {
+                const winograd::Correlation<decltype(tile)::value, decltype(side)::value> correlation(
                     input_shape, out_shape.height, out_shape.width, pad_top(), pad_left(), out_channels_,
                     cache.winograd);
                 const auto tap = [&](Index o, Index c, Index i, Index j) {
                     return weight_(o, (c * kernel_height_ + i) * kernel_width_ + j);
                 };
                 correlation.set_kernel(tap, weight_.data(), weight_.size(), cache.winograd.forward);
-                for (Index n = 0; n < batch; ++n) {
-                    float* out = output.col(n).data();
-                    correlation.run(cache.winograd.forward, input.col(n).data(), out, cache.winograd);
-                    if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
+                const Index step = correlation.samples_per_pass();
+                for (Index first = 0; first < batch; first += step) {
+                    const Index samples = std::min(step, batch - first);
+                    correlation.run(cache.winograd.forward, input.col(first).data(), input.rows(), samples,
+                                    output.col(first).data(), output.rows(), cache.winograd);
+                    if constexpr (with_bias)
+                        for (Index n = first; n < first + samples; ++n)
+                            Eigen::Map<Matrix>(output.col(n).data(), out_channels_, pixels).colwise() += bias_;
                 }
             });
             return;
@@ -284,13 +288,16 @@ private:
                in_channels_ >= winograd_min_channels && out_channels_ >= winograd_min_channels;
     }
 
-    /// f(std::integral_constant<int, side>{}) for this layer's kernel side (3 or 5; see winograd::supports).
+    /// f(std::integral_constant<int, m>{}, std::integral_constant<int, r>{}) for this layer's F(m x m, r x r):
+    /// r its kernel side (3 or 5; see winograd::supports), m winograd::output_side(r).
     template <class F>
     void with_winograd(const F& f) const {
+        using Three = std::integral_constant<int, 3>;
+        using Five = std::integral_constant<int, 5>;
         if (kernel_height_ == 3)
-            f(std::integral_constant<int, 3>{});
+            f(std::integral_constant<int, winograd::output_side(Three::value)>{}, Three{});
         else
-            f(std::integral_constant<int, 5>{});
+            f(std::integral_constant<int, winograd::output_side(Five::value)>{}, Five{});
     }
 
     [[nodiscard]] Index pad_top() const noexcept { return padding_ == Padding::same ? (kernel_height_ - 1) / 2 : 0; }
@@ -401,8 +408,8 @@ private:
     /// backward_transposed's correlation by Winograd's transform: the flipped kernel, its channels swapped.
     void backward_winograd(const Matrix& output_gradient, const ImageShape& input_shape, const ImageShape& out_shape,
                            LayerCache& cache, Matrix& input_gradient) const {
-        with_winograd([&](auto side) {
-            const winograd::Correlation<decltype(side)::value> correlation(
+        with_winograd([&](auto tile, auto side) {
+            const winograd::Correlation<decltype(tile)::value, decltype(side)::value> correlation(
                 out_shape, input_shape.height, input_shape.width, kernel_height_ - 1 - pad_top(),
                 kernel_width_ - 1 - pad_left(), in_channels_, cache.winograd);
             const auto flipped_tap = [&](Index c, Index o, Index i, Index j) {
@@ -411,9 +418,12 @@ private:
                 return weight_(o, (c * kernel_height_ + row) * kernel_width_ + column);
             };
             correlation.set_kernel(flipped_tap, weight_.data(), weight_.size(), cache.winograd.backward);
-            for (Index n = 0; n < output_gradient.cols(); ++n)
-                correlation.run(cache.winograd.backward, output_gradient.col(n).data(), input_gradient.col(n).data(),
-                                cache.winograd);
+            const Index batch = output_gradient.cols();
+            const Index step = correlation.samples_per_pass();
+            for (Index first = 0; first < batch; first += step)
+                correlation.run(cache.winograd.backward, output_gradient.col(first).data(), output_gradient.rows(),
+                                std::min(step, batch - first), input_gradient.col(first).data(),
+                                input_gradient.rows(), cache.winograd);
         });
     }
 

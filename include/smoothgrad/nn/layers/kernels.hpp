@@ -49,6 +49,9 @@ inline constexpr Index tile_columns = 6;
 /// columns of B pass.
 inline constexpr Index depth_block = 256;
 
+/// Floats in a 64-byte cache line: a gap that keeps buffers a power of two apart out of one cache set.
+inline constexpr Index cache_line_floats = 16;
+
 /// Scratch memory of the kernels (a LayerCache member), aligned for packets.
 using Buffer = std::vector<float, Eigen::aligned_allocator<float>>;
 
