@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "../nn_test_support.hpp"
 #include "smoothgrad/nn/layers/conv2d.hpp"
@@ -85,8 +86,9 @@ Matrix input_gradient(const Conv2D& conv, const ImageShape& shape, const Matrix&
     return in;
 }
 
-/// max |a - b| / max |b|.
+/// max |a - b| / max |b|; infinite if `a` holds a NaN or an infinity (which maxCoeff could skip).
 double relative_difference(const Matrix& a, const Matrix& b) {
+    if (!a.allFinite()) return std::numeric_limits<double>::infinity();
     return static_cast<double>((a - b).cwiseAbs().maxCoeff() / b.cwiseAbs().maxCoeff());
 }
 
@@ -149,6 +151,7 @@ double correlation_error(const ImageShape& source, Index result_channels, std::u
                                          static_cast<double>(image((sy * source.width + sx) * source.channels + c));
                         }
                 const double got = result((y * source.width + x) * result_channels + k);
+                if (!std::isfinite(got)) return std::numeric_limits<double>::infinity();
                 worst = std::max(worst, std::abs(got - exact));
                 largest = std::max(largest, std::abs(exact));
             }
@@ -192,16 +195,21 @@ TEST_CASE("layers Winograd does not cover stay direct, bit for bit", "[nn][conv2
 
 TEST_CASE("a Winograd convolution's sample does not depend on its batch", "[nn][conv2d][winograd][determinism]") {
     // Several samples go through one product per position (winograd::Correlation::samples_per_pass: 2
-    // here for 5 x 5, 4 for 3 x 3), so a batch of 7 has a shorter last pass.
-    for (const Index side : {3, 5}) {
-        const Conv2D fast = with_algorithm(seeded(16, 24, side, Padding::same, 7), ConvolutionAlgorithm::winograd);
-        const ImageShape shape{11, 10, 16};
+    // here for 5 x 5, 3 or 4 for 3 x 3), so a batch of 7 has a shorter last pass; 29 and 20 channels
+    // take the narrower packets and single floats of the transforms.
+    struct Case {
+        Index side, in, out;
+    };
+    for (const Case c : {Case{3, 16, 24}, Case{3, 29, 20}, Case{5, 16, 24}, Case{5, 29, 20}}) {
+        const Conv2D fast =
+            with_algorithm(seeded(c.in, c.out, c.side, Padding::same, 7), ConvolutionAlgorithm::winograd);
+        const ImageShape shape{11, 10, c.in};
         const Matrix batch = nn_test::random_matrix(shape.size(), 7, 8);
         const Matrix gradient = nn_test::random_matrix(fast.output_shape(shape).size(), 7, 9);
         const Matrix all = forward(fast, shape, batch);
         const Matrix all_gradients = input_gradient(fast, shape, gradient);
         for (Index n = 0; n < batch.cols(); ++n) {
-            INFO(side << " x " << side << ", sample " << n);
+            INFO(c.side << " x " << c.side << ", " << c.in << " -> " << c.out << ", sample " << n);
             REQUIRE(forward(fast, shape, batch.col(n)) == all.col(n));
             REQUIRE(input_gradient(fast, shape, gradient.col(n)) == all_gradients.col(n));
         }
@@ -226,6 +234,29 @@ TEST_CASE("a Winograd convolution sees a weight changed between calls", "[nn][co
     CHECK(in == input_gradient(fast, shape, gradient));
     const Conv2D direct = with_algorithm(fast, ConvolutionAlgorithm::direct);
     CHECK(relative_difference(out, forward(direct, shape, batch)) < 1e-5);
+}
+
+TEST_CASE("a transformed kernel is made again for another output block", "[nn][winograd]") {
+    // F(2 x 2, 3 x 3) and F(3 x 3, 3 x 3) from the same weight, channels and shape: only the block differs.
+    const ImageShape shape{7, 8, 8};
+    const Matrix image = nn_test::random_matrix(shape.size(), 1, 21);
+    const Matrix weight = nn_test::random_matrix(8, 8 * 9, 22);
+    const auto tap = [&](Index k, Index c, Index i, Index j) { return weight(k, (c * 3 + i) * 3 + j); };
+    const auto correlate = [&](const auto& correlation, winograd::Scratch& scratch) {
+        correlation.set_kernel(tap, weight.data(), weight.size(), scratch.forward);
+        Matrix result(shape.pixels() * 8, 1);
+        correlation.run(scratch.forward, image.data(), result.data(), scratch);
+        return result;
+    };
+    winograd::Scratch shared;
+    winograd::Scratch fresh;
+    const winograd::Correlation<2, 3> small_blocks(shape, 7, 8, 1, 1, 8, shared);
+    (void)correlate(small_blocks, shared);
+    const winograd::Correlation<3, 3> large_blocks(shape, 7, 8, 1, 1, 8, shared);
+    const Matrix reused = correlate(large_blocks, shared);
+    CHECK(shared.forward.output_side == 3);
+    const winograd::Correlation<3, 3> alone(shape, 7, 8, 1, 1, 8, fresh);
+    CHECK(reused == correlate(alone, fresh));
 }
 
 TEST_CASE("one cache serves Winograd layers of other shapes with the same weight values", "[nn][conv2d][winograd]") {

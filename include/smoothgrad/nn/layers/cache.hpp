@@ -15,7 +15,8 @@ namespace smoothgrad::nn {
 
 /// Per-layer buffers of one forward/backward pass. Each layer uses only the members it documents;
 /// the buffers keep their capacity between batches of the same size, so a reused workspace does not
-/// allocate. The Conv2D buffers hold one sample at a time: their size does not grow with the batch.
+/// allocate. The Conv2D buffers hold one sample at a time (Winograd's the tiles of the few samples of
+/// winograd::Correlation::samples_per_pass): their size does not grow with the batch.
 struct LayerCache {
     /// Conv2D: the im2col matrix of one sample, (in_channels*kh*kw) x (output pixels), in the backward
     /// pass of a layer with few input channels that computes it by col2im; the transposed weight

@@ -13,8 +13,8 @@
 /// The matrices come from the Toom-Cook construction with the first alpha - 1 of `points` and infinity:
 /// A^T and B^T hold powers of two and small integers, exact in floating point; G's fractions are applied
 /// to the kernel in double and rounded once. Results differ from the direct product by rounding only
-/// (about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5); each sample is computed alone, so a sample's
-/// result does not depend on its batch.
+/// (about 1e-6 relative for 3 x 3, up to 1e-5 for 5 x 5); every tile is computed the same way whatever the
+/// tiles and samples beside it, so a sample's result does not depend on its batch.
 
 #include "smoothgrad/detail/eigen_core.hpp"
 #include <algorithm>
@@ -30,9 +30,9 @@
 namespace smoothgrad::nn::winograd {
 
 /// The finite points of the Toom-Cook construction, in the order they are taken: F(m, r) uses the first
-/// m + r - 2. Powers of two keep A^T and B^T exact in floating point; 1/2 and -1/2 rather than 3 and -3
-/// keep F(4, 5)'s rounding error near F(2, 5)'s (measured on 32-channel tiles: at most 7e-6 of a typical
-/// output, against 2.5e-4 with 3 and 1/2).
+/// m + r - 2. Powers of two keep A^T and B^T exact in floating point; -1/2 rather than 3 keeps F(4, 5)'s
+/// rounding error near F(2, 5)'s (measured in a float simulation of 32-channel tiles: at most 7e-6 of a
+/// typical output, against 2.5e-4 with 3 in place of -1/2).
 inline constexpr std::array<double, 7> points{0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0.5};
 
 /// Whether F(m x m, kh x kw) is implemented: square kernels of side 3 or 5.
@@ -44,7 +44,8 @@ inline constexpr std::array<double, 7> points{0.0, 1.0, -1.0, 2.0, -2.0, 0.5, -0
 /// F(4 x 4, 5 x 5). Measured per layer (8 samples or 25, one AVX-512 core) against m = 2, 3 and 4: for
 /// 3 x 3, m = 3 is fastest on 14 x 14 images (16 -> 32 channels: 294 us against 341 for m = 2 and 344
 /// for m = 4) and within 10 % of m = 4 on larger ones (28 x 28 to 224 x 224); for 5 x 5, m = 4 is
-/// fastest from 7 x 7 up (14 x 14, 32 -> 64: 1.94 ms against 2.64 for m = 2), except on 8 channels.
+/// fastest from 7 x 7 up (14 x 14, 32 -> 64: 1.94 ms against 2.64 for m = 2); on 8 channels it ties with
+/// m = 2 (14 x 14, 8 -> 8: 126-129 us against 123-125).
 [[nodiscard]] constexpr int output_side(int kernel_side) noexcept { return kernel_side == 3 ? 3 : 4; }
 
 /// The matrices of F(M, R), row-major: at is M x alpha, g is alpha x R, bt is alpha x alpha.
@@ -126,8 +127,10 @@ struct Scratch {
     Kernel forward;                       ///< a layer's kernel for its forward pass
     Kernel backward;                      ///< and for its input gradient
     kernels::Buffer padded;               ///< the source inside a zero border that covers every tile
-    kernels::Buffer transformed;          ///< B^T d B of every tile: per position, C x tiles
-    kernels::Buffer products;             ///< the products: per position, K x tiles
+    /// B^T d B of every tile of a run(): per position a C x (tiles x samples) matrix, the positions a
+    /// little more than that apart (see Correlation::run)
+    kernels::Buffer transformed;
+    kernels::Buffer products;             ///< the products: the same with K rows
     kernels::Scratch product;             ///< multiply_indirect's
 };
 
@@ -207,8 +210,7 @@ public:
           padded_width_(std::max(tiles_across_ * M + R - 1, left + source.width)) {
         const Index padded_height = std::max(tiles_down_ * M + R - 1, top + source.height);
         scratch.padded.assign(static_cast<std::size_t>(padded_height * padded_width_ * source.channels), 0.0f);
-        scratch.transformed.resize(static_cast<std::size_t>(positions * tiles() * source.channels));
-        scratch.products.resize(static_cast<std::size_t>(positions * tiles() * result_channels));
+        // run() sizes `transformed` and `products`: only ever up, so that calls do not fill them anew.
     }
 
     [[nodiscard]] Index tiles() const noexcept { return tiles_down_ * tiles_across_; }
@@ -345,9 +347,11 @@ public:
 
 private:
     /// work(c, V{}) for the runs of `n` channels: whole packets, then at most one of each narrower packet
-    /// (8 and 4 floats on AVX-512), then single floats. Each channel's value is the same whichever width
-    /// carries it; the narrower runs keep a layer whose channels are no multiple of the packet (8 channels
-    /// on AVX-512) from transforming most of its tiles one float at a time.
+    /// (8 and 4 floats on AVX-512), then single floats. Which width carries a channel depends on the
+    /// channel count alone (a packet's fused multiply-add and a single float's may round differently),
+    /// so results still do not depend on the batch; the narrower runs keep a layer whose channels are no
+    /// multiple of the packet (8 channels on AVX-512) from transforming most of its tiles one float at a
+    /// time.
     template <class Work>
     static void for_each_run(Index n, const Work& work) {
         Index c = 0;
