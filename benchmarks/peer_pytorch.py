@@ -474,7 +474,8 @@ def main():
           f"n = 1000: {rss[1000]} KiB.\n\n")
         w("## Opt-out: direct convolutions\n\n"
           "By default the 3 x 3 and 5 x 5 convolutions with 8 or more input and output channels go through "
-          "Winograd's F(3 x 3, 3 x 3) and F(4 x 4, 5 x 5): fewer multiplications, maps that differ from the direct product's by rounding. "
+          "Winograd's F(3 x 3, 3 x 3) and F(4 x 4, 5 x 5): fewer multiplications, maps that differ from the "
+          "direct product's by rounding. "
           "`Sequential::set_convolution_algorithm(ConvolutionAlgorithm::direct)` (`smoothgrad-explain "
           "--direct-convolutions`) computes every convolution directly. Same rounds, default malloc; "
           "map difference = max |default - direct| / max |direct| over the case's map.\n\n"

@@ -44,7 +44,7 @@ consteval bool one_dimensional_identity_holds() {
         double direct = 0.0;
         for (int k = 0; k < R; ++k) direct += g[k] * d[i + k];
         const double error = winograd_sum - direct;
-        if (error > 1e-9 || error < -1e-9) return false;
+        if (error > 1e-12 || error < -1e-12) return false;
     }
     return true;
 }

@@ -142,8 +142,8 @@ using Eigen::internal::pset1;
 using Eigen::internal::pstoreu;
 
 /// sum over b of m[a][b] * in[b] in the order of b, for a matrix m known at compile time: its zeros cost
-/// nothing and its coefficients are constants in the code (a loop over m's entries at run time was a
-/// third of the time of F(4 x 4, 5 x 5)'s transforms).
+/// nothing and its coefficients are constants in the code (with a loop over m's entries at run time, a
+/// 14 x 14, 32 -> 64 channel 5 x 5 layer took 2.64 ms for 25 samples by F(2 x 2), 2.36 ms without).
 template <class V, const auto& m, std::size_t a, std::size_t... b>
 inline V row_sum(const V* in, std::index_sequence<b...> /*columns*/) {
     V sum = pset1<V>(0.0f);
@@ -291,7 +291,8 @@ public:
         const Index count = tiles() * samples;
         // Position p's matrices start p * stride floats in: a cache line more than they take, so that the
         // alpha^2 values of one tile, one per position, do not all fall into one set of the L1 cache
-        // (64 channels of 16 tiles are 4 KiB: the output transform took twice as long without it).
+        // (64 channels of 16 tiles are 4 KiB: that 5 x 5 layer's forward pass, 25 samples, took 1.73 ms
+        // without the gap, 1.52 ms with it).
         const auto stride_of = [&](Index rows) { return count * rows + kernels::cache_line_floats; };
         const auto needed = [&](Index rows) { return static_cast<std::size_t>(positions * stride_of(rows)); };
         if (scratch.transformed.size() < needed(channels)) scratch.transformed.resize(needed(channels));
