@@ -116,3 +116,28 @@ TEST_CASE("a step on a large network gives the same values on one thread as on s
     CHECK(run(nn::Sgd({.nesterov = true, .threads = 2})) == sgd_one);
     CHECK(run(nn::Sgd({.nesterov = true, .threads = 3})) == sgd_one);
 }
+
+TEST_CASE("a step gives an element the same value wherever its tensor lies in memory", "[nn][optimizers]") {
+    // The same 100 values at 16 offsets into a buffer: every element must go through the same
+    // arithmetic (a step that computed the first elements before an aligned address otherwise, with an
+    // exact square root where the packets' is approximate, moved them by an ulp).
+    const auto run = [](auto optimizer, std::size_t offset) {
+        std::vector<float> buffer(100 + offset);
+        float* values = buffer.data() + offset;
+        for (std::size_t i = 0; i < 100; ++i) values[i] = std::sin(1.7f * static_cast<float>(i)) * 3.0f;
+        const std::vector<nn::NamedParameter> parameters{{"0.weight", {100}, values, 100}};
+        for (int step = 0; step < 3; ++step) {
+            nn::ParameterGradients gradients{Vector(100)};
+            for (Index i = 0; i < 100; ++i) gradients[0][i] = std::cos(0.37f * static_cast<float>(i * (step + 1)));
+            optimizer.step(parameters, gradients);
+        }
+        return std::vector<float>(values, values + 100);
+    };
+    const std::vector<float> adam = run(nn::Adam({.weight_decay = 0.01}), 0);
+    const std::vector<float> sgd = run(nn::Sgd({.nesterov = true}), 0);
+    for (std::size_t offset = 1; offset < 16; ++offset) {
+        INFO("offset " << offset);
+        CHECK(run(nn::Adam({.weight_decay = 0.01}), offset) == adam);
+        CHECK(run(nn::Sgd({.nesterov = true}), offset) == sgd);
+    }
+}

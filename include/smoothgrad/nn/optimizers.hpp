@@ -4,6 +4,8 @@
 /// @file
 /// Adam and SGD with momentum, following PyTorch's update rules, acting on named parameters.
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -63,6 +65,44 @@ void for_each_slice(std::span<const NamedParameter> parameters, int threads, con
     });
 }
 
+/// Floats per block of for_each_block: a whole number of packets on every SIMD width Eigen has.
+inline constexpr Index block_size = 16;
+using Block = Eigen::Array<float, block_size, 1>;
+
+/// Calls update(values, gradient) on blocks of block_size elements that cover [0, length): values[n]
+/// holds the block of state[n] (written back after the call), `gradient` that of `gradient`; the last
+/// block, if partial, is padded with zeros (its padding is dropped). Every element thus goes through the
+/// same packet arithmetic wherever a slice starts. (Eigen's expressions over a slice computed the
+/// elements before the first aligned address by scalar code, whose square root is exact while the
+/// AVX-512 packet's is an approximation refined once: an element's update then depended on where the
+/// thread count cut the slices.)
+template <std::size_t N, class Update>
+void for_each_block(const std::array<float*, N>& state, const float* gradient, Index length, const Update& update) {
+    std::array<Block, N> values;
+    Block g;
+    for (Index at = 0; at < length; at += block_size) {
+        const Index count = std::min(block_size, length - at);
+        if (count == block_size) {
+            for (std::size_t n = 0; n < N; ++n) values[n] = Eigen::Map<const Block>(state[n] + at);
+            g = Eigen::Map<const Block>(gradient + at);
+        } else {
+            for (std::size_t n = 0; n < N; ++n) {
+                values[n].setZero();
+                std::copy_n(state[n] + at, count, values[n].data());
+            }
+            g.setZero();
+            std::copy_n(gradient + at, count, g.data());
+        }
+        update(values, g);
+        for (std::size_t n = 0; n < N; ++n) {
+            if (count == block_size)
+                Eigen::Map<Block>(state[n] + at) = values[n];
+            else
+                std::copy_n(values[n].data(), count, state[n] + at);
+        }
+    }
+}
+
 }  // namespace optimizer_detail
 
 /// Adam's hyper-parameters, PyTorch's defaults.
@@ -110,13 +150,20 @@ public:
         const auto epsilon = static_cast<float>(params_.epsilon);
         const auto decay = static_cast<float>(params_.weight_decay);
         optimizer_detail::for_each_slice(parameters, params_.threads, [&](std::size_t i, Index begin, Index length) {
-            auto p = Eigen::Map<Vector>(parameters[i].data + begin, length).array();
-            auto m = first_moment_[i].segment(begin, length).array();
-            auto v = second_moment_[i].segment(begin, length).array();
-            const auto g = gradients[i].segment(begin, length).array() + decay * p;
-            m = beta1 * m + (1.0f - beta1) * g;
-            v = beta2 * v + (1.0f - beta2) * g.square();
-            p -= step_size * m / (v.sqrt() / correction2 + epsilon);
+            // All three updates block by block: each element's four values are read from memory once (three
+            // passes over a 3136 x 1024 weight's slices took 2.7 ms a step on two threads).
+            const std::array<float*, 3> state{parameters[i].data + begin, first_moment_[i].data() + begin,
+                                              second_moment_[i].data() + begin};
+            const auto update = [&](auto& values, const auto& gradient) {
+                auto& p = values[0];
+                auto& m = values[1];
+                auto& v = values[2];
+                const optimizer_detail::Block g = gradient + decay * p;
+                m = beta1 * m + (1.0f - beta1) * g;
+                v = beta2 * v + (1.0f - beta2) * g.square();
+                p -= step_size * m / (v.sqrt() / correction2 + epsilon);
+            };
+            optimizer_detail::for_each_block(state, gradients[i].data() + begin, length, update);
         });
     }
 
@@ -160,24 +207,24 @@ public:
         const auto rate = static_cast<float>(params_.learning_rate);
         const auto momentum = static_cast<float>(params_.momentum);
         const auto decay = static_cast<float>(params_.weight_decay);
+        const bool first = steps_ == 0;
         optimizer_detail::for_each_slice(parameters, params_.threads, [&](std::size_t i, Index begin, Index length) {
-            auto p = Eigen::Map<Vector>(parameters[i].data + begin, length).array();
-            auto b = buffer_[i].segment(begin, length).array();
-            const auto g = gradients[i].segment(begin, length).array() + decay * p;
-            if (momentum == 0.0f) {
-                p -= rate * g;
-                return;
-            }
-            if (steps_ == 0) {
-                b = g;
-            } else {
-                b = momentum * b + g;
-            }
-            if (params_.nesterov) {
-                p -= rate * (g + momentum * b);
-            } else {
-                p -= rate * b;
-            }
+            const std::array<float*, 2> state{parameters[i].data + begin, buffer_[i].data() + begin};
+            const auto update = [&](auto& values, const auto& gradient) {
+                auto& p = values[0];
+                auto& b = values[1];
+                const optimizer_detail::Block g = gradient + decay * p;
+                if (momentum == 0.0f) {
+                    p -= rate * g;
+                    return;
+                }
+                b = first ? g : optimizer_detail::Block(momentum * b + g);
+                if (params_.nesterov)
+                    p -= rate * (g + momentum * b);
+                else
+                    p -= rate * b;
+            };
+            optimizer_detail::for_each_block(state, gradients[i].data() + begin, length, update);
         });
         ++steps_;
     }
