@@ -130,8 +130,8 @@ private:
 /// parameters after the PyTorch module's attributes when given layer names ("conv1", "fc1"), and
 /// set_layer_name names any layer.
 ///
-/// Eigen stays single-threaded inside: if you compile with OpenMP, also define EIGEN_DONT_PARALLELIZE
-/// (the networks' products do not go through Eigen's GEMM, but a Dense layer's weight gradient does).
+/// No product of the networks goes through Eigen's GEMM (which OpenMP would parallelize on its own): the
+/// kernels in kernels.hpp compute them all, forward, backward and the parameter gradients.
 class Sequential {
 public:
     /// The default of set_workspace_limit: the activations and gradients one thread keeps.

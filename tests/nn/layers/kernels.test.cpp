@@ -52,6 +52,46 @@ TEST_CASE("multiply_row_major agrees with a double-precision product on awkward 
     }
 }
 
+TEST_CASE("multiply_row_major_right agrees with a double-precision product, and sums over runs of the depth "
+          "bit for bit", "[nn][kernels][determinism]") {
+    // Rows in whole tiles, in a partial one of more and of fewer than a packet; columns past whole tiles.
+    for (const Index rows : {1, 3, 8, 13, 24, 37, 64}) {
+        for (const Index depth : {1, 6, 17}) {
+            for (const Index cols : {1, 5, 6, 13}) {
+                // A column-major with a leading dimension past its rows, B row-major past its columns; A has
+                // exactly as many floats as it needs, so a read past its last row would be out of bounds
+                // (and caught by the sanitizers).
+                const Index lda = rows + 2;
+                const Index ldb = cols + 1;
+                const Matrix a_store = nn_test::random_matrix(lda, depth, 7);
+                const std::vector<float> a(a_store.data(), a_store.data() + lda * (depth - 1) + rows);
+                const RowMajor b = nn_test::random_matrix(depth, ldb, 8);
+                const Matrix start = nn_test::random_matrix(rows, cols, 9);
+                Matrix c = start;
+                kernels::Scratch scratch;
+                kernels::multiply_row_major_right(a.data(), lda, rows, depth, b.data(), ldb, cols, c.data(), rows,
+                                                  false, scratch);
+                const Eigen::MatrixXd expected =
+                    reference(a_store.topRows(rows).cast<double>(), b.leftCols(cols).cast<double>());
+                INFO(rows << "x" << depth << " times " << depth << "x" << cols);
+                CHECK((c.cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5 * depth);
+                // Accumulated onto `start`, in two runs of the depth: the bits of one run.
+                Matrix whole = start;
+                kernels::multiply_row_major_right(a.data(), lda, rows, depth, b.data(), ldb, cols, whole.data(), rows,
+                                                  true, scratch);
+                CHECK((whole.cast<double>() - start.cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5 * depth);
+                const Index half = depth / 2;
+                Matrix split = start;
+                kernels::multiply_row_major_right(a.data(), lda, rows, half, b.data(), ldb, cols, split.data(), rows,
+                                                  true, scratch);
+                kernels::multiply_row_major_right(a.data() + half * lda, lda, rows, depth - half,
+                                                  b.data() + half * ldb, ldb, cols, split.data(), rows, true, scratch);
+                CHECK(split == whole);
+            }
+        }
+    }
+}
+
 TEST_CASE("leading dimensions larger than the sizes select sub-matrices", "[nn][kernels]") {
     const Matrix a = nn_test::random_matrix(11, 6, 5);
     const Matrix b = nn_test::random_matrix(9, 4, 6);

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "../nn_test_support.hpp"
 #include "smoothgrad/nn/layers/conv2d.hpp"
@@ -86,6 +87,16 @@ Matrix input_gradient(const Conv2D& conv, const ImageShape& shape, const Matrix&
     return in;
 }
 
+/// The weight gradient, then the bias gradient, of a batch, in one column each.
+std::pair<Matrix, Matrix> parameter_gradients(const Conv2D& conv, const ImageShape& shape, const Matrix& batch,
+                                              const Matrix& output_gradient) {
+    Matrix weight(conv.weight().size(), 1);
+    Matrix bias(conv.out_channels(), 1);
+    nn::LayerCache cache;
+    conv.parameter_gradients(output_gradient, shape, batch, cache, weight.data(), bias.data());
+    return {weight, bias};
+}
+
 /// max |a - b| / max |b|; infinite if `a` holds a NaN or an infinity (which maxCoeff could skip).
 double relative_difference(const Matrix& a, const Matrix& b) {
     if (!a.allFinite()) return std::numeric_limits<double>::infinity();
@@ -114,6 +125,10 @@ TEST_CASE("Winograd convolutions agree with the direct ones, forward and backwar
                         CHECK(relative_difference(forward(fast, shape, batch), forward(direct, shape, batch)) < 1e-5);
                         CHECK(relative_difference(input_gradient(fast, shape, gradient),
                                                   input_gradient(direct, shape, gradient)) < 1e-5);
+                        const auto [fast_weight, fast_bias] = parameter_gradients(fast, shape, batch, gradient);
+                        const auto [weight, bias] = parameter_gradients(direct, shape, batch, gradient);
+                        CHECK(relative_difference(fast_weight, weight) < 1e-5);
+                        CHECK(fast_bias == bias);  // the same sums, whichever algorithm
                     }
                 }
             }
@@ -169,6 +184,65 @@ TEST_CASE("every F(m x m, r x r) computes the correlation", "[nn][winograd]") {
         CHECK(correlation_error<2, 5>(shape, 6, 4) < 1e-5);
         CHECK(correlation_error<3, 5>(shape, 6, 5) < 1e-5);
         CHECK(correlation_error<4, 5>(shape, 6, 6) < 1e-5);
+    }
+}
+
+/// Correlation<M, R>::kernel_gradient over `samples` random sources and result gradients against the
+/// sums of the definition in double ('valid' with no padding if `valid`, else 'same'): max |difference|
+/// / max |exact|.
+template <int M, int R>
+double kernel_gradient_error(const ImageShape& source, Index result_channels, Index samples, bool valid,
+                             std::uint64_t seed) {
+    const Index top = valid ? 0 : R / 2;
+    const Index grid_height = valid ? source.height - R + 1 : source.height;
+    const Index grid_width = valid ? source.width - R + 1 : source.width;
+    const Matrix images = nn_test::random_matrix(source.size(), samples, seed);
+    const Matrix gradients = nn_test::random_matrix(grid_height * grid_width * result_channels, samples, seed + 1);
+    winograd::Scratch scratch;
+    const winograd::Correlation<M, R> correlation(source, grid_height, grid_width, top, top, result_channels,
+                                                  scratch);
+    Matrix got = Matrix::Constant(result_channels, source.channels * R * R, std::numeric_limits<float>::quiet_NaN());
+    const auto store = [&](Index k, Index c, Index i, Index j, float value) { got(k, (c * R + i) * R + j) = value; };
+    correlation.kernel_gradient(images.data(), images.rows(), gradients.data(), gradients.rows(), samples, scratch,
+                                store);
+    double worst = 0.0;
+    double largest = 0.0;
+    for (Index k = 0; k < result_channels; ++k)
+        for (Index c = 0; c < source.channels; ++c)
+            for (Index i = 0; i < R; ++i)
+                for (Index j = 0; j < R; ++j) {
+                    double exact = 0.0;
+                    for (Index n = 0; n < samples; ++n)
+                        for (Index y = 0; y < grid_height; ++y)
+                            for (Index x = 0; x < grid_width; ++x) {
+                                const Index sy = y + i - top;
+                                const Index sx = x + j - top;
+                                if (sy < 0 || sy >= source.height || sx < 0 || sx >= source.width) continue;
+                                exact += static_cast<double>(gradients((y * grid_width + x) * result_channels + k, n)) *
+                                         static_cast<double>(images((sy * source.width + sx) * source.channels + c, n));
+                            }
+                    const double value = got(k, (c * R + i) * R + j);
+                    if (!std::isfinite(value)) return std::numeric_limits<double>::infinity();
+                    worst = std::max(worst, std::abs(value - exact));
+                    largest = std::max(largest, std::abs(exact));
+                }
+    return worst / largest;
+}
+
+TEST_CASE("every F(m x m, r x r) computes the gradient of its kernel", "[nn][winograd]") {
+    // Whole packets, narrower ones and single floats on both sides; grids no multiple of m; 7 samples,
+    // more than one pass holds for the wider layers, so the sums also continue from pass to pass.
+    for (const Index channels : {5, 8, 29}) {
+        for (const bool valid : {false, true}) {
+            const ImageShape shape{11, 13, channels};
+            INFO(channels << " channels, " << (valid ? "valid" : "same"));
+            CHECK(kernel_gradient_error<2, 3>(shape, 6, 7, valid, 1) < 1e-5);
+            CHECK(kernel_gradient_error<3, 3>(shape, 20, 7, valid, 2) < 1e-5);
+            CHECK(kernel_gradient_error<4, 3>(shape, 6, 7, valid, 3) < 1e-5);
+            CHECK(kernel_gradient_error<2, 5>(shape, 6, 7, valid, 4) < 1e-5);
+            CHECK(kernel_gradient_error<3, 5>(shape, 6, 7, valid, 5) < 1e-5);
+            CHECK(kernel_gradient_error<4, 5>(shape, 20, 7, valid, 6) < 1e-5);
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 /// A fully connected layer, PyTorch's `nn.Linear`.
 
 #include "smoothgrad/detail/eigen_core.hpp"
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -106,11 +107,18 @@ public:
 
     /// Parameter gradients summed over the batch. Pre: `input` is the forward input (in x N),
     /// `output_gradient` is out x N, the pointers hold weight().size() and out_features() floats.
+    /// Each element is one chain over the columns in order: dW^T = input * output_gradient^T, the row-major
+    /// weight's gradient being dW^T column-major (written once, with no zeroing pass first, which Eigen's
+    /// product needs: 2.7 ms against 2.2 for a 3136 -> 1024 layer's 32 columns on one AVX-512 core).
     void parameter_gradients(const Matrix& output_gradient, const ImageShape& /*input_shape*/, const Matrix& input,
-                             const LayerCache& /*cache*/, float* weight_gradient, float* bias_gradient) const {
-        Eigen::Map<WeightMatrix>(weight_gradient, weight_.rows(), weight_.cols()).noalias() =
-            output_gradient * input.transpose();
-        Eigen::Map<Vector>(bias_gradient, out_features()) = output_gradient.rowwise().sum();
+                             LayerCache& cache, float* weight_gradient, float* bias_gradient) const {
+        const Index batch = input.cols();
+        kernels::multiply_row_major_right(input.data(), input.rows(), in_features(), batch, output_gradient.data(),
+                                          output_gradient.rows(), out_features(), weight_gradient, in_features(),
+                                          false, cache.scratch);
+        std::fill(bias_gradient, bias_gradient + out_features(), 0.0f);
+        for (Index n = 0; n < batch; ++n)
+            for (Index o = 0; o < out_features(); ++o) bias_gradient[o] += output_gradient(o, n);
     }
 
 private:

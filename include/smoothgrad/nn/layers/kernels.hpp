@@ -269,6 +269,96 @@ void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index s
     }
 }
 
+namespace detail {
+
+/// C(0:rows, 0:W) (+)= a P-packet panel of A times W columns of a row-major B: a[k * a_step + r] is
+/// A(r, k) and b[k * ldb + j] is B(k, j) for k < depth. Each element is one multiply-add chain over k in
+/// order, from zero or (if `accumulate`) from its value in C; a tile with fewer rows is computed whole
+/// in `edge` (P * lanes * W floats) and only its rows are stored.
+template <int P, int W>
+inline void row_major_tile(const float* a, Index a_step, const float* b, Index ldb, Index depth, float* c, Index ldc,
+                           Index rows, bool accumulate, float* edge) {
+    constexpr Index height = P * lanes;
+    const bool full = rows == height;
+    Packet acc[P][W];
+    for (int j = 0; j < W; ++j) {
+        if (!full && accumulate) {
+            std::fill(edge, edge + height, 0.0f);
+            std::copy_n(c + j * ldc, rows, edge);
+        }
+        for (int p = 0; p < P; ++p)
+            acc[p][j] = !accumulate ? pset1<Packet>(0.0f)
+                        : full      ? ploadu<Packet>(c + j * ldc + p * lanes)
+                                    : ploadu<Packet>(edge + p * lanes);
+    }
+    for (Index k = 0; k < depth; ++k, a += a_step, b += ldb) {
+        Packet left[P];
+        for (int p = 0; p < P; ++p) left[p] = ploadu<Packet>(a + p * lanes);
+        for (int j = 0; j < W; ++j) {
+            const Packet scale = pset1<Packet>(b[j]);
+            for (int p = 0; p < P; ++p) acc[p][j] = pmadd(left[p], scale, acc[p][j]);
+        }
+    }
+    for (int j = 0; j < W; ++j) {
+        if (full) {
+            for (int p = 0; p < P; ++p) pstoreu(c + j * ldc + p * lanes, acc[p][j]);
+        } else {
+            for (int p = 0; p < P; ++p) pstoreu(edge + p * lanes, acc[p][j]);
+            std::copy_n(edge, rows, c + j * ldc);
+        }
+    }
+}
+
+/// row_major_tile for `cols` (1 .. tile_columns) columns.
+template <int P>
+inline void row_major_tile(const float* a, Index a_step, const float* b, Index ldb, Index depth, float* c, Index ldc,
+                           Index rows, Index cols, bool accumulate, float* edge) {
+    static_assert(tile_columns == 6, "the switch below covers 1 .. tile_columns");
+    switch (cols) {
+        case 1: return row_major_tile<P, 1>(a, a_step, b, ldb, depth, c, ldc, rows, accumulate, edge);
+        case 2: return row_major_tile<P, 2>(a, a_step, b, ldb, depth, c, ldc, rows, accumulate, edge);
+        case 3: return row_major_tile<P, 3>(a, a_step, b, ldb, depth, c, ldc, rows, accumulate, edge);
+        case 4: return row_major_tile<P, 4>(a, a_step, b, ldb, depth, c, ldc, rows, accumulate, edge);
+        case 5: return row_major_tile<P, 5>(a, a_step, b, ldb, depth, c, ldc, rows, accumulate, edge);
+        default: return row_major_tile<P, 6>(a, a_step, b, ldb, depth, c, ldc, rows, accumulate, edge);
+    }
+}
+
+}  // namespace detail
+
+/// C (+)= A * B with A rows x depth column-major (lda >= rows), B depth x cols row-major (ldb >= cols)
+/// and C rows x cols column-major (ldc >= rows): a sum of outer products, for two matrices that share
+/// their long dimension (Winograd's kernel gradient sums over tiles). Element (m, j) is one multiply-add
+/// chain over k = 0, 1, ..., depth - 1 in order, from zero or, with `accumulate`, from its value in C, so
+/// products of consecutive runs of the depth, accumulated, give the bits of one product over all of it.
+/// Nothing past row `rows` of A is read. `scratch` is reused memory.
+inline void multiply_row_major_right(const float* a, Index lda, Index rows, Index depth, const float* b, Index ldb,
+                                     Index cols, float* c, Index ldc, bool accumulate, Scratch& scratch) {
+    if (rows == 0 || cols == 0) return;
+    const Index whole_rows = rows / tile_rows * tile_rows;
+    alignas(64) float edge[tile_rows];
+    const auto panel = [&](const float* left, Index step, Index first_row, Index valid) {
+        for (Index j = 0; j < cols; j += tile_columns) {
+            const Index count = std::min(tile_columns, cols - j);
+            float* out = c + j * ldc + first_row;
+            if (valid <= lanes)
+                detail::row_major_tile<1>(left, step, b + j, ldb, depth, out, ldc, valid, count, accumulate, edge);
+            else
+                detail::row_major_tile<tile_packets>(left, step, b + j, ldb, depth, out, ldc, valid, count,
+                                                     accumulate, edge);
+        }
+    };
+    for (Index m = 0; m < whole_rows; m += tile_rows) panel(a + m, lda, m, tile_rows);
+    if (whole_rows < rows) {
+        // The last rows, copied into zero-padded columns so that no packet reads past them.
+        const Index valid = rows - whole_rows;
+        scratch.panel.assign(static_cast<std::size_t>(depth * tile_rows), 0.0f);
+        for (Index k = 0; k < depth; ++k)
+            std::copy_n(a + k * lda + whole_rows, valid, scratch.panel.data() + k * tile_rows);
+        panel(scratch.panel.data(), tile_rows, whole_rows, valid);
+    }
+}
+
 /// C = A * B with A rows x depth column-major (leading dimension lda >= rows), B depth x cols
 /// column-major (ldb >= depth) and C rows x cols column-major (ldc >= rows), through multiply_indirect:
 /// element (m, j) is the sum over k = 0, 1, ... of A(m, k) * B(k, j), accumulated in that order by

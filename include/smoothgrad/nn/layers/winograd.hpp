@@ -110,6 +110,17 @@ inline constexpr auto output_transform = transform<M, R>.at;
 template <int M, int R>
 inline constexpr auto input_transform = transform<M, R>.bt;
 
+/// A, the transpose of A^T (alpha x M): the kernel gradient transforms a block dy of the result's gradient
+/// into A dy A^T, the gradient of the tile of products that A^T [.] A turned into that block.
+template <int M, int R>
+inline constexpr auto gradient_transform = [] {
+    constexpr int alpha = Transform<M, R>::alpha;
+    std::array<std::array<double, M>, alpha> a{};
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < alpha; ++j) a[j][i] = transform<M, R>.at[i][j];
+    return a;
+}();
+
 /// A transformed kernel, G g G^T, as one packed K x C matrix per position of the tile ((m + r - 1)^2 / r^2
 /// times the weight's size), with a copy of the weight it was made from: it is made again only when the
 /// weight or the shape changes (SmoothGrad's batches share one).
@@ -132,6 +143,10 @@ struct Scratch {
     kernels::Buffer transformed;
     kernels::Buffer products;             ///< the products: the same with K rows
     kernels::Scratch product;             ///< multiply_indirect's
+    /// Correlation::kernel_gradient's: the result's gradient inside a zero border that covers every tile,
+    /// and the sums over the tiles per position (K x C each)
+    std::vector<float> padded_gradient;
+    kernels::Buffer kernel_sums;
 };
 
 namespace detail {
@@ -287,36 +302,11 @@ public:
              Index result_stride, Scratch& scratch) const {
         const Index channels = source_.channels;
         const Index k = result_channels_;
-        const Index row = source_.width * channels;
         const Index count = tiles() * samples;
-        // Position p's matrices start p * stride floats in: a cache line more than they take, so that the
-        // alpha^2 values of one tile, one per position, do not all fall into one set of the L1 cache
-        // (64 channels of 16 tiles are 4 KiB: that 5 x 5 layer's forward pass, 25 samples, took 1.73 ms
-        // without the gap, 1.52 ms with it).
-        const auto stride_of = [&](Index rows) { return count * rows + kernels::cache_line_floats; };
-        const auto needed = [&](Index rows) { return static_cast<std::size_t>(positions * stride_of(rows)); };
-        if (scratch.transformed.size() < needed(channels)) scratch.transformed.resize(needed(channels));
-        if (scratch.products.size() < needed(k)) scratch.products.resize(needed(k));
-        // B^T d B of every tile: position p's matrix is C x count at transformed + p * stride, sample n's
-        // tile t its column n * tiles() + t.
-        const Index stride = stride_of(channels);
-        const Index product_stride = stride_of(k);
-        for (Index n = 0; n < samples; ++n) {
-            const float* source = sources + n * source_stride;
-            for (Index y = 0; y < source_.height; ++y)
-                std::copy_n(source + y * row, row,
-                            scratch.padded.data() + ((y + top_) * padded_width_ + left_) * channels);
-            for (Index ty = 0; ty < tiles_down_; ++ty)
-                for (Index tx = 0; tx < tiles_across_; ++tx) {
-                    const float* patch = scratch.padded.data() + (ty * M * padded_width_ + tx * M) * channels;
-                    float* out = scratch.transformed.data() + (n * tiles() + ty * tiles_across_ + tx) * channels;
-                    for_each_run(channels, [&](Index c, auto one) {
-                        detail::transform_tile<decltype(one), input_transform<M, R>>(
-                            patch + c, padded_width_ * channels, channels, out + c, alpha * stride, stride, alpha,
-                            alpha);
-                    });
-                }
-        }
+        reserve(count, scratch);
+        const Index stride = stride_of(count, channels);
+        const Index product_stride = stride_of(count, k);
+        transform_sources(sources, source_stride, samples, stride, scratch);
         // One product per position: (K x C) times (C x count).
         for (int position = 0; position < positions; ++position) {
             const float* transformed = scratch.transformed.data() + position * stride;
@@ -346,7 +336,121 @@ public:
                 }
     }
 
+    /// The gradient of the correlation with respect to its kernel, summed over `samples` samples: source n
+    /// at sources + n * source_stride (HWC), the gradient of its result at gradients + n * gradient_stride
+    /// (grid pixels x result channels, HWC). store(k, c, i, j, value) receives d(sum)/d kernel(k, c, i, j)
+    /// once for every k, c, i, j < R.
+    ///
+    /// The adjoint of run(): a tile's block y = A^T [U . V] A passes dy back as A dy A^T to the products,
+    /// and so sum over tiles of (A dy A^T) . V to U = G g G^T, whose gradient G^T [.] G is then the kernel's.
+    /// The sums over the tiles are one matrix product per position, (K x tiles) times (tiles x C),
+    /// accumulated over the samples in their order (the samples of a pass are its columns in order), so
+    /// the result does not depend on the pass size; G^T [.] G is applied once, in double. alpha^2 multiply-
+    /// adds per channel pair and tile instead of m^2 r^2, as in run().
+    template <class Store>
+    void kernel_gradient(const float* sources, Index source_stride, const float* gradients, Index gradient_stride,
+                         Index samples, Scratch& scratch, const Store& store) const {
+        const Index channels = source_.channels;
+        const Index k = result_channels_;
+        const Index pairs = k * channels;
+        scratch.kernel_sums.resize(static_cast<std::size_t>(positions * pairs));
+        // The gradient of whole tiles: zero past the grid, where run() computes outputs that it drops.
+        const Index grid_row = tiles_across_ * M * k;
+        scratch.padded_gradient.assign(static_cast<std::size_t>(tiles_down_ * M * grid_row), 0.0f);
+        const Index step = samples_per_pass();
+        for (Index first = 0; first < samples; first += step) {
+            const Index pass = std::min(step, samples - first);
+            const Index count = tiles() * pass;
+            reserve(count, scratch);
+            const Index stride = stride_of(count, channels);
+            const Index product_stride = stride_of(count, k);
+            transform_sources(sources + first * source_stride, source_stride, pass, stride, scratch);
+            for (Index n = 0; n < pass; ++n) {
+                const float* gradient = gradients + (first + n) * gradient_stride;
+                for (Index y = 0; y < grid_height_; ++y)
+                    std::copy_n(gradient + y * grid_width_ * k, grid_width_ * k,
+                                scratch.padded_gradient.data() + y * grid_row);
+                for (Index ty = 0; ty < tiles_down_; ++ty)
+                    for (Index tx = 0; tx < tiles_across_; ++tx) {
+                        const float* block = scratch.padded_gradient.data() + ty * M * grid_row + tx * M * k;
+                        float* out = scratch.products.data() + (n * tiles() + ty * tiles_across_ + tx) * k;
+                        for_each_run(k, [&](Index c, auto one) {
+                            detail::transform_tile<decltype(one), gradient_transform<M, R>>(
+                                block + c, grid_row, k, out + c, alpha * product_stride, product_stride, alpha, alpha);
+                        });
+                    }
+            }
+            // Per position: sums (K x C) (+)= gradients (K x count) times the sources (C x count, column-major)
+            // transposed, which is the same floats read as a row-major count x C matrix.
+            for (int position = 0; position < positions; ++position)
+                kernels::multiply_row_major_right(scratch.products.data() + position * product_stride, k, k, count,
+                                                  scratch.transformed.data() + position * stride, channels, channels,
+                                                  scratch.kernel_sums.data() + position * pairs, k, first > 0,
+                                                  scratch.product);
+        }
+        if (samples == 0) std::fill(scratch.kernel_sums.begin(), scratch.kernel_sums.end(), 0.0f);
+        // G^T [sums] G per channel pair, in double.
+        constexpr const Transform<M, R>& t = transform<M, R>;
+        std::array<std::array<double, R>, alpha> half{};  // sums G: half[x][j]
+        for (Index c = 0; c < channels; ++c)
+            for (Index o = 0; o < k; ++o) {
+                const float* sums = scratch.kernel_sums.data() + c * k + o;
+                for (int x = 0; x < alpha; ++x)
+                    for (int j = 0; j < R; ++j) {
+                        double sum = 0.0;
+                        for (int y = 0; y < alpha; ++y)
+                            sum += static_cast<double>(sums[(x * alpha + y) * pairs]) * t.g[y][j];
+                        half[x][j] = sum;
+                    }
+                for (int i = 0; i < R; ++i)
+                    for (int j = 0; j < R; ++j) {
+                        double sum = 0.0;
+                        for (int x = 0; x < alpha; ++x) sum += t.g[x][i] * half[x][j];
+                        store(o, c, i, j, static_cast<float>(sum));
+                    }
+            }
+    }
+
 private:
+    /// Floats between the positions' matrices of `rows` x count: a cache line more than they take, so that
+    /// the alpha^2 values of one tile, one per position, do not all fall into one set of the L1 cache (64
+    /// channels of 16 tiles are 4 KiB: that 5 x 5 layer's forward pass, 25 samples, took 1.73 ms without
+    /// the gap, 1.52 ms with it).
+    [[nodiscard]] static Index stride_of(Index count, Index rows) noexcept {
+        return count * rows + kernels::cache_line_floats;
+    }
+
+    /// Grows (never shrinks, so that calls do not fill them anew) the tiles' buffers for `count` tiles.
+    void reserve(Index count, Scratch& scratch) const {
+        const auto needed = [&](Index rows) { return static_cast<std::size_t>(positions * stride_of(count, rows)); };
+        if (scratch.transformed.size() < needed(source_.channels)) scratch.transformed.resize(needed(source_.channels));
+        if (scratch.products.size() < needed(result_channels_)) scratch.products.resize(needed(result_channels_));
+    }
+
+    /// B^T d B of every tile of `samples` sources into `scratch.transformed`: position p's matrix is C x
+    /// (tiles x samples) at transformed + p * stride, sample n's tile t its column n * tiles() + t.
+    void transform_sources(const float* sources, Index source_stride, Index samples, Index stride,
+                           Scratch& scratch) const {
+        const Index channels = source_.channels;
+        const Index row = source_.width * channels;
+        for (Index n = 0; n < samples; ++n) {
+            const float* source = sources + n * source_stride;
+            for (Index y = 0; y < source_.height; ++y)
+                std::copy_n(source + y * row, row,
+                            scratch.padded.data() + ((y + top_) * padded_width_ + left_) * channels);
+            for (Index ty = 0; ty < tiles_down_; ++ty)
+                for (Index tx = 0; tx < tiles_across_; ++tx) {
+                    const float* patch = scratch.padded.data() + (ty * M * padded_width_ + tx * M) * channels;
+                    float* out = scratch.transformed.data() + (n * tiles() + ty * tiles_across_ + tx) * channels;
+                    for_each_run(channels, [&](Index c, auto one) {
+                        detail::transform_tile<decltype(one), input_transform<M, R>>(
+                            patch + c, padded_width_ * channels, channels, out + c, alpha * stride, stride, alpha,
+                            alpha);
+                    });
+                }
+        }
+    }
+
     /// work(c, V{}) for the runs of `n` channels: whole packets, then at most one of each narrower packet
     /// (8 and 4 floats on AVX-512), then single floats. Which width carries a channel depends on the
     /// channel count alone (a packet's fused multiply-add and a single float's may round differently),
