@@ -144,13 +144,14 @@ TEST_CASE("training checks its data and settings", "[nn][training][errors]") {
 
 TEST_CASE("an epoch gives bit-identical weights on any number of threads", "[nn][training][determinism]") {
     // 70 images make three parts of a mini-batch (32, 32 and 6 columns); the Dense weight (over
-    // 600 000 values) is large enough for the gradient sum and the Adam step to run on several threads.
+    // 600 000 values) is large enough for the gradient sum and the Adam step to run on several threads;
+    // the second convolution (8 -> 8 channels) computes its weight gradient by Winograd's transform.
     const Matrix images = nn_test::random_matrix(12 * 12 * 2, 70, 41, 0.0f, 1.0f);
     std::vector<int> labels(70);
     for (std::size_t j = 0; j < labels.size(); ++j) labels[j] = static_cast<int>(j % 3);
     const auto train = [&](int threads) {
-        nn::Sequential net = nn::parse_spec("input 12x12x2; conv 3x3x8 same; relu; maxpool 2; flatten; dense 2100; "
-                                            "relu; dense 3",
+        nn::Sequential net = nn::parse_spec("input 12x12x2; conv 3x3x8 same; relu; conv 3x3x8 same; relu; maxpool 2; "
+                                            "flatten; dense 2100; relu; dense 3",
                                             7);
         net.set_threads(threads);
         net.set_min_work_per_thread(0);  // every part worth a thread

@@ -130,8 +130,9 @@ private:
 /// parameters after the PyTorch module's attributes when given layer names ("conv1", "fc1"), and
 /// set_layer_name names any layer.
 ///
-/// No product of the networks goes through Eigen's GEMM (which OpenMP would parallelize on its own): the
-/// kernels in kernels.hpp compute them all, forward, backward and the parameter gradients.
+/// No product of the networks goes through Eigen's GEMM: the kernels in kernels.hpp compute them all,
+/// forward, backward and the parameter gradients. If you compile with OpenMP, still define
+/// EIGEN_DONT_PARALLELIZE, for any other Eigen product in the program.
 class Sequential {
 public:
     /// The default of set_workspace_limit: the activations and gradients one thread keeps.

@@ -90,8 +90,9 @@ Matrix input_gradient(const Conv2D& conv, const ImageShape& shape, const Matrix&
 /// The weight gradient, then the bias gradient, of a batch, in one column each.
 std::pair<Matrix, Matrix> parameter_gradients(const Conv2D& conv, const ImageShape& shape, const Matrix& batch,
                                               const Matrix& output_gradient) {
-    Matrix weight(conv.weight().size(), 1);
-    Matrix bias(conv.out_channels(), 1);
+    // NaN until written, so that an element the layer never stores cannot pass.
+    Matrix weight = Matrix::Constant(conv.weight().size(), 1, std::numeric_limits<float>::quiet_NaN());
+    Matrix bias = Matrix::Constant(conv.out_channels(), 1, std::numeric_limits<float>::quiet_NaN());
     nn::LayerCache cache;
     conv.parameter_gradients(output_gradient, shape, batch, cache, weight.data(), bias.data());
     return {weight, bias};

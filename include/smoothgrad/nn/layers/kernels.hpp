@@ -17,7 +17,8 @@
 /// the same micro-kernel: the chain of each element is the same, only fewer run side by side.
 /// `multiply_row_major` computes dot products, for a left operand that is row-major and too large to
 /// pack on every pass (a Dense weight): unlike one chain per element, it is as fast for one column as
-/// for many.
+/// for many. `multiply_row_major_right` sums outer products of a column-major and a row-major matrix
+/// that share their long dimension (weight gradients: one chain per element, continued across calls).
 ///
 /// Everything uses Eigen's packet abstraction (SSE, AVX, AVX-512, NEON, or plain floats).
 
@@ -273,8 +274,8 @@ namespace detail {
 
 /// C(0:rows, 0:W) (+)= a P-packet panel of A times W columns of a row-major B: a[k * a_step + r] is
 /// A(r, k) and b[k * ldb + j] is B(k, j) for k < depth. Each element is one multiply-add chain over k in
-/// order, from zero or (if `accumulate`) from its value in C; a tile with fewer rows is computed whole
-/// in `edge` (P * lanes * W floats) and only its rows are stored.
+/// order, from zero or (if `accumulate`) from its value in C; a tile with fewer rows goes through `edge`
+/// (P * lanes floats, one column at a time) and only its rows are stored.
 template <int P, int W>
 inline void row_major_tile(const float* a, Index a_step, const float* b, Index ldb, Index depth, float* c, Index ldc,
                            Index rows, bool accumulate, float* edge) {

@@ -138,11 +138,12 @@ struct Scratch {
     Kernel forward;                       ///< a layer's kernel for its forward pass
     Kernel backward;                      ///< and for its input gradient
     kernels::Buffer padded;               ///< the source inside a zero border that covers every tile
-    /// B^T d B of every tile of a run(): per position a C x (tiles x samples) matrix, the positions a
-    /// little more than that apart (see Correlation::run)
+    /// B^T d B of every tile of a pass (of run() or kernel_gradient()): per position a C x (tiles x
+    /// samples) matrix, the positions a little more than that apart (see Correlation::stride_of)
     kernels::Buffer transformed;
-    kernels::Buffer products;             ///< the products: the same with K rows
-    kernels::Scratch product;             ///< multiply_indirect's
+    /// the same with K rows: run()'s products, kernel_gradient()'s transformed result gradients A dy A^T
+    kernels::Buffer products;
+    kernels::Scratch product;             ///< the matrix-product kernels'
     /// Correlation::kernel_gradient's: the result's gradient inside a zero border that covers every tile,
     /// and the sums over the tiles per position (K x C each)
     std::vector<float> padded_gradient;
@@ -225,12 +226,13 @@ public:
           padded_width_(std::max(tiles_across_ * M + R - 1, left + source.width)) {
         const Index padded_height = std::max(tiles_down_ * M + R - 1, top + source.height);
         scratch.padded.assign(static_cast<std::size_t>(padded_height * padded_width_ * source.channels), 0.0f);
-        // run() sizes `transformed` and `products`: only ever up, so that calls do not fill them anew.
+        // reserve() sizes `transformed` and `products` for each pass: only ever up, so that calls do not fill
+        // them anew.
     }
 
     [[nodiscard]] Index tiles() const noexcept { return tiles_down_ * tiles_across_; }
 
-    /// How many samples one run() should take: as many as keep its transformed tiles and products within
+    /// How many samples one pass of run() or kernel_gradient() should take: as many as keep its tiles within
     /// about 256 KiB (an L2 cache of small cores), at least one. Measured with 25 samples on one AVX-512
     /// core: a 14 x 14, 16 -> 32 channel 3 x 3 layer's input gradient 264 us one at a time, 248 two at a
     /// time, 241 four at a time; a 32 -> 64 channel 5 x 5 layer (one at a time by this rule) gains nothing.
