@@ -203,14 +203,8 @@ public:
         const ImageShape out_shape = output_shape(input_shape);
         const Index batch = output_gradient.cols();
         const Index pixels = out_shape.pixels();
-        // One chain per channel, pixel after pixel and sample after sample. (Eigen's rowwise().sum() rounded
-        // by where the destination lay: two calls on the same data could differ in the last bit.)
-        std::fill(bias_gradient, bias_gradient + out_channels_, 0.0f);
-        for (Index n = 0; n < batch; ++n) {
-            const float* gradient = output_gradient.col(n).data();
-            for (Index p = 0; p < pixels; ++p, gradient += out_channels_)
-                for (Index o = 0; o < out_channels_; ++o) bias_gradient[o] += gradient[o];
-        }
+        // The columns lie one after another: every pixel of every sample is one group of channels.
+        kernels::sum_groups(output_gradient.data(), batch * pixels, out_channels_, bias_gradient);
         if (uses_winograd()) {
             with_winograd([&](auto tile, auto side) {
                 const winograd::Correlation<decltype(tile)::value, decltype(side)::value> correlation(

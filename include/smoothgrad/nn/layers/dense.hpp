@@ -5,7 +5,6 @@
 /// A fully connected layer, PyTorch's `nn.Linear`.
 
 #include "smoothgrad/detail/eigen_core.hpp"
-#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -116,9 +115,7 @@ public:
         kernels::multiply_row_major_right(input.data(), input.rows(), in_features(), batch, output_gradient.data(),
                                           output_gradient.rows(), out_features(), weight_gradient, in_features(),
                                           false, cache.scratch);
-        std::fill(bias_gradient, bias_gradient + out_features(), 0.0f);
-        for (Index n = 0; n < batch; ++n)
-            for (Index o = 0; o < out_features(); ++o) bias_gradient[o] += output_gradient(o, n);
+        kernels::sum_groups(output_gradient.data(), batch, out_features(), bias_gradient);
     }
 
 private:

@@ -360,6 +360,15 @@ inline void multiply_row_major_right(const float* a, Index lda, Index rows, Inde
     }
 }
 
+/// sums[c] = the sum over g < groups of values[g * channels + c], for c < channels: one chain per channel in
+/// the order of g (a bias gradient: the output gradient's channels at every pixel of every sample). Eigen's
+/// rowwise().sum() rounded by where its destination lay: two calls on the same data could differ.
+inline void sum_groups(const float* values, Index groups, Index channels, float* sums) {
+    std::fill(sums, sums + channels, 0.0f);
+    for (Index g = 0; g < groups; ++g, values += channels)
+        for (Index c = 0; c < channels; ++c) sums[c] += values[c];
+}
+
 /// C = A * B with A rows x depth column-major (leading dimension lda >= rows), B depth x cols
 /// column-major (ldb >= depth) and C rows x cols column-major (ldc >= rows), through multiply_indirect:
 /// element (m, j) is the sum over k = 0, 1, ... of A(m, k) * B(k, j), accumulated in that order by
