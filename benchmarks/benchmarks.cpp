@@ -9,6 +9,7 @@
 // --threads sets the threads of every network (default 2, the machine of the issue); --export DIR
 // writes the networks' weights (safetensors) and the images (.npy) that the peer script loads, then exits.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <array>
 #include <cstdlib>
@@ -83,6 +84,34 @@ Fixture& fixture() {
 
 const char* model_name(std::int64_t which) { return which == 0 ? "small" : "tf_tutorial"; }
 
+/// Minor page faults of the whole process so far, every thread's.
+long minor_faults() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_minflt;
+}
+
+/// Counter faults_per_call: the page faults of a case's calls after its first (which may make the buffers
+/// that the network and the optimizer keep), per call. A call that took large blocks from malloc anew
+/// would fault on their pages each time under glibc's default settings, which hand such blocks back to the
+/// kernel when they are freed; the count shows, without timing noise, whether the default malloc costs a
+/// call anything. Call next_call() at the start of every iteration.
+class SteadyFaults {
+public:
+    void next_call() {
+        if (calls_++ == 1) after_first_ = minor_faults();
+    }
+    void report(benchmark::State& state) const {
+        if (calls_ > 1)
+            state.counters["faults_per_call"] =
+                static_cast<double>(minor_faults() - after_first_) / static_cast<double>(calls_ - 1);
+    }
+
+private:
+    long calls_ = 0;
+    long after_first_ = 0;
+};
+
 /// Counters common to the explanation cases: GFLOP/s over 2 x forward FLOPs per gradient evaluation.
 void set_flops(benchmark::State& state, const Sequential& net, double evaluations_per_iteration) {
     const double flops = 2.0 * 2.0 * bench::forward_macs(net) * evaluations_per_iteration;
@@ -97,7 +126,12 @@ void smooth_grad(benchmark::State& state) {
     const Sequential& net = f.model(state.range(0));
     const Vector image = f.test.images.col(0);
     const SmoothGrad method{.samples = static_cast<int>(state.range(1)), .noise_level = 0.15, .batch_size = 50};
-    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    SteadyFaults faults;
+    for (auto _ : state) {
+        faults.next_call();
+        benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    }
+    faults.report(state);
     set_flops(state, net, static_cast<double>(state.range(1)));
 }
 BENCHMARK(smooth_grad)->ArgsProduct({{0, 1}, {50, 1000}})->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -108,7 +142,12 @@ void integrated_gradients(benchmark::State& state) {
     const Sequential& net = f.model(state.range(0));
     const Vector image = f.test.images.col(0);
     const IntegratedGradients method{.steps = 50, .rule = IntegrationRule::riemann_right};
-    for (auto _ : state) benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    SteadyFaults faults;
+    for (auto _ : state) {
+        faults.next_call();
+        benchmark::DoNotOptimize(method(net, image, f.test.labels[0]));
+    }
+    faults.report(state);
     set_flops(state, net, 50.0);
 }
 BENCHMARK(integrated_gradients)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -118,7 +157,12 @@ void guided_backprop(benchmark::State& state) {
     Fixture& f = fixture();
     const Sequential& net = f.model(state.range(0));
     const Vector image = f.test.images.col(0);
-    for (auto _ : state) benchmark::DoNotOptimize(GuidedBackprop{}(net, image, f.test.labels[0]));
+    SteadyFaults faults;
+    for (auto _ : state) {
+        faults.next_call();
+        benchmark::DoNotOptimize(GuidedBackprop{}(net, image, f.test.labels[0]));
+    }
+    faults.report(state);
     set_flops(state, net, 1.0);
 }
 BENCHMARK(guided_backprop)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -138,13 +182,16 @@ void explain_images(benchmark::State& state, const Sequential& net) {
     const Fixture& f = fixture();
     const SmoothGrad method{.samples = 50, .noise_level = 0.15, .batch_size = 50};
     Vector weights = Vector::Zero(net.num_classes());
+    SteadyFaults faults;
     for (auto _ : state) {
+        faults.next_call();
         for (Index j = 0; j < f.test.images.cols(); ++j) {
             weights.setZero();
             weights[f.test.labels[static_cast<std::size_t>(j)]] = 1.0f;
             benchmark::DoNotOptimize(method.attribute_batch(net, f.test.images.col(j), weights));
         }
     }
+    faults.report(state);
     set_flops(state, net, 50.0 * static_cast<double>(f.test.images.cols()));
     state.counters["images_per_s"] = benchmark::Counter(
         static_cast<double>(f.test.images.cols() * state.iterations()), benchmark::Counter::kIsRate);
@@ -206,9 +253,13 @@ void train_slice(benchmark::State& state) {
     Sequential net = f.model(state.range(0));
     nn::Adam adam;
     std::uint64_t epoch = 0;
-    for (auto _ : state)
+    SteadyFaults faults;
+    for (auto _ : state) {
+        faults.next_call();
         benchmark::DoNotOptimize(
             nn::train_epoch(net, x, labels, {.batch_size = 64, .seed = 1, .epoch = epoch++}, adam));
+    }
+    faults.report(state);
     const double flops = 3.0 * 2.0 * bench::forward_macs(net) * static_cast<double>(images);
     state.counters["GFLOPs"] =
         benchmark::Counter(flops * static_cast<double>(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
