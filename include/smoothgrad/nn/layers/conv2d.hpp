@@ -277,8 +277,7 @@ private:
                     correlation.run(cache.winograd.forward, input.col(first).data(), input.rows(), samples,
                                     output.col(first).data(), output.rows(), cache.winograd);
                     if constexpr (with_bias)
-                        for (Index n = first; n < first + samples; ++n)
-                            Eigen::Map<Matrix>(output.col(n).data(), out_channels_, pixels).colwise() += bias_;
+                        kernels::add_to_groups(output.col(first).data(), samples * pixels, out_channels_, bias_.data());
                 }
             });
             return;
@@ -295,7 +294,7 @@ private:
             // Column p of the product is output pixel p with its channels contiguous: the HWC layout.
             float* out = output.col(n).data();
             correlation.run(weight, input.col(n).data(), out, cache);
-            if constexpr (with_bias) Eigen::Map<Matrix>(out, out_channels_, pixels).colwise() += bias_;
+            if constexpr (with_bias) kernels::add_to_groups(out, pixels, out_channels_, bias_.data());
         }
     }
 
@@ -353,10 +352,17 @@ private:
             const float* image = bordered(source, cache);
             const Index grid_width = grid_.width;
             const Index row_stride = padded_width_ * channels;
+            // Pixel by pixel from the first one's row and column: a division per pixel cost a tenth of a
+            // 16-channel first layer's forward pass.
             const auto columns = [&](Index first, Index count, const float** table) {
+                Index y = first / grid_width;
+                Index x = first % grid_width;
                 for (Index j = 0; j < count; ++j) {
-                    const Index pixel = first + j;
-                    table[j] = image + (pixel / grid_width) * row_stride + (pixel % grid_width) * channels;
+                    table[j] = image + y * row_stride + x * channels;
+                    if (++x == grid_width) {
+                        x = 0;
+                        ++y;
+                    }
                 }
             };
             const auto segments = static_cast<Index>(cache.offsets.size());

@@ -369,6 +369,14 @@ inline void sum_groups(const float* values, Index groups, Index channels, float*
         for (Index c = 0; c < channels; ++c) sums[c] += values[c];
 }
 
+/// values[g * channels + c] += addend[c] for g < groups and c < channels (a bias added at every pixel).
+/// Eigen's colwise() += on a map of `channels` rows ran its inner loop at run time: a quarter of a
+/// 16-channel first layer's forward pass.
+inline void add_to_groups(float* values, Index groups, Index channels, const float* addend) {
+    for (Index g = 0; g < groups; ++g, values += channels)
+        for (Index c = 0; c < channels; ++c) values[c] += addend[c];
+}
+
 /// C = A * B with A rows x depth column-major (leading dimension lda >= rows), B depth x cols
 /// column-major (ldb >= depth) and C rows x cols column-major (ldc >= rows), through multiply_indirect:
 /// element (m, j) is the sum over k = 0, 1, ... of A(m, k) * B(k, j), accumulated in that order by
