@@ -58,6 +58,60 @@ TEST_CASE("MaxPool2D gradients agree with finite differences without ties", "[nn
     CHECK(report.max_abs_error < 1e-3);
 }
 
+TEST_CASE("MaxPool2D with a 3 x 3 window, which runs the kernel read at run time", "[nn][maxpool]") {
+    // A 4 x 7 image with 2 channels: two windows side by side, the last row and column dropped. Every value
+    // is distinct, so each window has one maximum; the reference takes it by brute force.
+    const MaxPool2D pool(3);
+    const ImageShape shape{4, 7, 2};
+    REQUIRE(pool.output_shape(shape) == ImageShape{1, 2, 2});
+    Matrix x(shape.size(), 2);
+    for (Index n = 0; n < 2; ++n)
+        for (Index i = 0; i < shape.size(); ++i) x(i, n) = static_cast<float>((i * 37 + n * 11) % 59) - 20.0f;
+    Matrix g(4, 2);
+    g << 1, 2, 3, 4, -5, 6, 7, -8;
+    nn::LayerCache cache;
+    Matrix out;
+    Matrix dx;
+    for (const bool rectified : {false, true}) {
+        INFO((rectified ? "with the fused ReLU" : "plain"));
+        if (rectified) {
+            pool.forward_rectified(x, shape, out, cache);
+            pool.backward_rectified(g, shape, ReluRule::gradient, cache, dx);
+        } else {
+            pool.forward(x, shape, out, cache);
+            pool.backward(g, shape, x, ReluRule::gradient, cache, dx);
+        }
+        Matrix expected_dx = Matrix::Zero(shape.size(), 2);
+        for (Index n = 0; n < 2; ++n) {
+            for (Index window = 0; window < 2; ++window) {
+                for (Index c = 0; c < 2; ++c) {
+                    Index best = shape.offset(0, 3 * window, c);
+                    for (Index i = 0; i < 3; ++i) {
+                        for (Index j = 0; j < 3; ++j) {
+                            const Index element = shape.offset(i, 3 * window + j, c);
+                            if (x(element, n) > x(best, n)) best = element;
+                        }
+                    }
+                    const Index at = window * 2 + c;
+                    const bool dead = rectified && x(best, n) <= 0.0f;
+                    CHECK(out(at, n) == (dead ? 0.0f : x(best, n)));
+                    if (!dead) expected_dx(best, n) = g(at, n);
+                }
+            }
+        }
+        CHECK(dx == expected_dx);
+    }
+}
+
+TEST_CASE("MaxPool2D with a fused ReLU and a 3 x 3 window agrees with finite differences", "[nn][maxpool][gradient]") {
+    nn::Sequential net({7, 7, 2}, {nn::ReLU(), MaxPool2D(3)});
+    const Matrix x = nn_test::random_matrix(net.input_size(), 3, 33);
+    const auto report = testing::check_gradients(net, x, nn_test::random_vector(net.num_classes(), 34), {.step = 1e-3});
+    INFO(report);
+    CHECK(report.passed);
+    CHECK(report.max_abs_error < 1e-3);
+}
+
 TEST_CASE("MaxPool2D rejects a kernel below 1 and inputs smaller than a window", "[nn][maxpool][errors]") {
     CHECK_THROWS_AS(MaxPool2D(0), argument_error);
     CHECK_THROWS_WITH(MaxPool2D(3).output_shape({2, 5, 1}), Catch::Contains("larger than input 2x5x1"));
