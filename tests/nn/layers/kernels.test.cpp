@@ -150,14 +150,15 @@ TEST_CASE("multiply_indirect reads runs through offsets over several depth block
                 for (Index s = 0; s < shape.segments; ++s)
                     for (Index q = 0; q < shape.length; ++q)
                         b(s * shape.length + q, j) = source(offsets[static_cast<std::size_t>(s)] + q, j);
-            const auto product = [&](const kernels::LeftOperand& left, Index first, Index count) {
+            const auto product = [&](const kernels::LeftOperand& left, Index first, Index count,
+                                     const float* row_addend = nullptr) {
                 Matrix c(rows, count);
                 kernels::Scratch scratch;
                 const auto columns = [&](Index from, Index how_many, const float** table) {
                     for (Index j = 0; j < how_many; ++j) table[j] = source.col(first + from + j).data();
                 };
                 kernels::multiply_indirect(left, count, shape.segments, shape.length, offsets.data(), columns,
-                                           c.data(), rows, scratch);
+                                           c.data(), rows, scratch, false, row_addend);
                 return c;
             };
             kernels::Buffer panels;
@@ -174,6 +175,19 @@ TEST_CASE("multiply_indirect reads runs through offsets over several depth block
             for (const Index first : {Index{0}, Index{1}, Index{5}, Index{7}})
                 for (const Index count : {Index{1}, Index{2}, Index{6}})
                     REQUIRE(product(in_place, first, count) == all.middleCols(first, count));
+            // A row addend (a bias) joins each chain once it is complete, after the last depth block: the
+            // bits of adding it to the product afterwards. The vector holds exactly `rows` floats, so a
+            // read past it would be out of bounds (and caught by the sanitizers).
+            const std::vector<float> addend = [&] {
+                const Vector values = nn_test::random_vector(rows, 11);
+                return std::vector<float>(values.data(), values.data() + rows);
+            }();
+            Matrix added = all;
+            for (Index j = 0; j < cols; ++j)
+                for (Index m = 0; m < rows; ++m) added(m, j) = all(m, j) + addend[static_cast<std::size_t>(m)];
+            CHECK(product(in_place, 0, cols, addend.data()) == added);
+            CHECK(product(packed, 0, cols, addend.data()) == added);
+            CHECK(product(in_place, 5, 6, addend.data()) == added.middleCols(5, 6));
         }
     }
 }

@@ -293,8 +293,7 @@ private:
         for (Index n = 0; n < batch; ++n) {
             // Column p of the product is output pixel p with its channels contiguous: the HWC layout.
             float* out = output.col(n).data();
-            correlation.run(weight, input.col(n).data(), out, cache);
-            if constexpr (with_bias) kernels::add_to_groups(out, pixels, out_channels_, bias_.data());
+            correlation.run(weight, input.col(n).data(), out, cache, with_bias ? bias_.data() : nullptr);
         }
     }
 
@@ -346,8 +345,9 @@ private:
         }
 
         /// result (grid pixels x A's rows, HWC) = the correlation of `source` with A, whose depth runs
-        /// over (i, j, c) with c innermost.
-        void run(const kernels::LeftOperand& a, const float* source, float* result, LayerCache& cache) const {
+        /// over (i, j, c) with c innermost, plus `bias` (A's rows floats) at every pixel if set.
+        void run(const kernels::LeftOperand& a, const float* source, float* result, LayerCache& cache,
+                 const float* bias = nullptr) const {
             const Index channels = source_.channels;
             const float* image = bordered(source, cache);
             const Index grid_width = grid_.width;
@@ -367,7 +367,7 @@ private:
             };
             const auto segments = static_cast<Index>(cache.offsets.size());
             kernels::multiply_indirect(a, grid_.pixels(), segments, kernel_width_ * channels, cache.offsets.data(),
-                                       columns, result, a.rows, cache.scratch);
+                                       columns, result, a.rows, cache.scratch, false, bias);
         }
 
         /// result (grid pixels x B's rows, HWC) = the correlation of `source` with B (rows x depth,

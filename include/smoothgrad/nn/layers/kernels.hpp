@@ -99,6 +99,7 @@ void pack_left(const float* source, Index row_stride, Index rows, Index depth, c
 /// Reused memory of multiply_indirect (a LayerCache member, one per thread).
 struct Scratch {
     Buffer panel;                       ///< the last rows of an unpadded left operand, zero-padded
+    Buffer addend;                      ///< multiply_indirect's row_addend, zero-padded to whole panels
     std::vector<const float*> columns;  ///< the bases of the right operand's columns
 };
 
@@ -115,10 +116,12 @@ using Eigen::internal::pstoreu;
 /// of `length` rows of B each: a[k * a_step + r] is A(r, k) for the k-th row of the pieces laid end to
 /// end; b[j] + offsets[i] + offset points to the `length` values of piece i of column j. Every element
 /// is one chain of multiply-adds from zero (or from its value in C if `accumulate`), the same chain
-/// whatever W; all P * lanes rows are computed and only `rows` of them stored.
+/// whatever W, then plus addend[r] if `addend` (P * lanes floats) is set; all P * lanes rows are computed
+/// and only `rows` of them stored.
 template <int P, int W>
 inline void micro_tile(const float* a, Index a_step, const float* const* b, const Index* offsets, Index pieces,
-                       Index length, Index offset, float* c, Index ldc, Index rows, bool accumulate) {
+                       Index length, Index offset, float* c, Index ldc, Index rows, bool accumulate,
+                       const float* addend) {
     constexpr int width = W;
     constexpr Index height = P * lanes;
     const Index cols = W;
@@ -149,6 +152,12 @@ inline void micro_tile(const float* a, Index a_step, const float* const* b, cons
             }
         }
     }
+    if (addend != nullptr) {
+        for (int p = 0; p < P; ++p) {
+            const Packet add = ploadu<Packet>(addend + p * lanes);
+            for (int j = 0; j < width; ++j) acc[p][j] = Eigen::internal::padd(acc[p][j], add);
+        }
+    }
     if (full) {
         for (int j = 0; j < width; ++j)
             for (int p = 0; p < P; ++p) pstoreu(c + j * ldc + p * lanes, acc[p][j]);
@@ -162,15 +171,16 @@ inline void micro_tile(const float* a, Index a_step, const float* const* b, cons
 /// micro_tile for `cols` (1 .. tile_columns) columns.
 template <int P>
 inline void micro_tile(const float* a, Index a_step, const float* const* b, const Index* offsets, Index pieces,
-                       Index length, Index offset, float* c, Index ldc, Index rows, Index cols, bool accumulate) {
+                       Index length, Index offset, float* c, Index ldc, Index rows, Index cols, bool accumulate,
+                       const float* addend) {
     static_assert(tile_columns == 6, "the switch below covers 1 .. tile_columns");
     switch (cols) {
-        case 1: return micro_tile<P, 1>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
-        case 2: return micro_tile<P, 2>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
-        case 3: return micro_tile<P, 3>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
-        case 4: return micro_tile<P, 4>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
-        case 5: return micro_tile<P, 5>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
-        default: return micro_tile<P, 6>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate);
+        case 1: return micro_tile<P, 1>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 2: return micro_tile<P, 2>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 3: return micro_tile<P, 3>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 4: return micro_tile<P, 4>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 5: return micro_tile<P, 5>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        default: return micro_tile<P, 6>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
     }
 }
 
@@ -194,10 +204,13 @@ inline void micro_tile(const float* a, Index a_step, const float* const* b, cons
 /// Element (m, j) of C is A(m, 0) * B(0, j) + A(m, 1) * B(1, j) + ... accumulated in that order by one
 /// multiply-add chain, however many columns there are and wherever column j is: a column's result
 /// depends on that column of B alone. With `accumulate` the chain starts from the value in C (C +=
-/// A * B) instead of zero. `scratch` is reused memory.
+/// A * B) instead of zero. With `row_addend` (a.rows floats), element (m, j) is that chain plus
+/// row_addend[m], added once the chain is complete: a bias, rounded as adding it to C afterwards would be,
+/// without another pass over C. `scratch` is reused memory.
 template <class Columns>
 void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index segment_length, const Index* offsets,
-                       const Columns& columns, float* c, Index ldc, Scratch& scratch, bool accumulate = false) {
+                       const Columns& columns, float* c, Index ldc, Scratch& scratch, bool accumulate = false,
+                       const float* row_addend = nullptr) {
     const Index rows = a.rows;
     const Index depth = segments * segment_length;
     if (rows == 0 || cols == 0) return;
@@ -216,6 +229,10 @@ void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index s
     scratch.columns.resize(static_cast<std::size_t>(block / tile_columns * table_size));
     scratch.panel.resize(static_cast<std::size_t>(std::min(depth, std::max(depth_block, segment_length)) * tile_rows));
     const Index row_panels = (rows + tile_rows - 1) / tile_rows;
+    if (row_addend != nullptr) {  // zero-padded, so that a packet of the last panel reads no further
+        scratch.addend.assign(static_cast<std::size_t>(row_panels * tile_rows), 0.0f);
+        std::copy_n(row_addend, rows, scratch.addend.begin());
+    }
 
     for (Index first = 0; first < cols; first += block) {
         const Index count = std::min(block, cols - first);
@@ -247,16 +264,18 @@ void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index s
                     for (Index k = 0; k < kc; ++k) Eigen::internal::prefetch(next + k * a.step);
                 }
                 float* tile = c + first * ldc + p * tile_rows;
+                const float* addend =
+                    row_addend != nullptr && k0 + kc == depth ? scratch.addend.data() + p * tile_rows : nullptr;
                 for (Index g = 0; g < groups; ++g) {
                     const float* const* b = scratch.columns.data() + g * table_size;
                     const Index valid_cols = std::min(tile_columns, count - g * tile_columns);
                     float* out = tile + g * tile_columns * ldc;
                     if (valid_rows <= lanes)
                         detail::micro_tile<1>(panel, step, b, offsets + s0, pieces, length, q0, out, ldc, valid_rows,
-                                              valid_cols, accumulate || k0 > 0);
+                                              valid_cols, accumulate || k0 > 0, addend);
                     else
                         detail::micro_tile<tile_packets>(panel, step, b, offsets + s0, pieces, length, q0, out, ldc,
-                                                         valid_rows, valid_cols, accumulate || k0 > 0);
+                                                         valid_rows, valid_cols, accumulate || k0 > 0, addend);
                 }
             }
             k0 += kc;
