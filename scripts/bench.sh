@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs what the benchmarks need, builds them and writes BENCHMARKS.md: smoothgrad against PyTorch on
 # the two CNNs (benchmarks/peer_pytorch.py), then SmoothGrad through the LibTorch adapter on ResNet-50
-# against Python PyTorch (benchmarks/peer_torch_models.py). Run it on a quiet machine: about 45 minutes
+# against Python PyTorch (benchmarks/peer_torch_models.py). Run it on a quiet machine: about 55 minutes
 # (the ResNet-50 part 36 of them; --no-torch-models skips it and keeps its section of BENCHMARKS.md).
 #
 #     scripts/bench.sh [--rounds N] [--threads T] [--no-torch-models]
