@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -243,8 +244,13 @@ def openblas_core():
 # ----------------------------------------------------------------------------------------------------
 # The driver
 
-def run_ours(binary, threads, cases, malloc="default", extra=()):
-    pattern = "^(" + "|".join(sorted({c.split("/")[0] for c in cases})) + ")/"
+def run_ours(binary, threads, cases, malloc="default", extra=(), exact=False):
+    """Our benchmarks whose function is that of one of `cases`, or with `exact` only `cases` themselves."""
+    if exact:  # a case's name up to its arguments ("smooth_grad/0/50/"), without Google Benchmark's options
+        prefixes = {re.sub(r"(iterations:\d+/|min_time:[\d.]+/)?real_time$", "", c) for c in cases}
+        pattern = "^(" + "|".join(sorted(re.escape(p) for p in prefixes)) + ")"
+    else:
+        pattern = "^(" + "|".join(sorted({c.split("/")[0] for c in cases})) + ")/"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENBLAS", "MALLOC_"))}
     env.update(MALLOC_SETTINGS[malloc])
     output = subprocess.run([os.path.join(binary, "smoothgrad_benchmarks"), "--threads", str(threads),
@@ -307,13 +313,16 @@ def main():
     parser.add_argument("--coretype", default=None,
                         help="OPENBLAS_CORETYPE for PyTorch's process (default: SkylakeX with AVX-512, else Haswell)")
     parser.add_argument("--allocator-pairs", type=int, default=8,
-                        help="back-to-back runs of ours with the default and the tuned malloc (order alternating)")
+                        help="pairs of runs of ours, one with the default and one with the tuned malloc (order "
+                             "alternating); at least 1")
     parser.add_argument("--out", default="BENCHMARKS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.threads)
         return
+    if args.allocator_pairs < 1:
+        parser.error("--allocator-pairs must be at least 1")
     args.coretype = args.coretype or default_coretype()
 
     directory = tempfile.mkdtemp(prefix="smoothgrad-peer-")
@@ -345,14 +354,14 @@ def main():
                 theirs[malloc].setdefault(name, []).extend(value["times"])
                 warmups.setdefault(name, []).append(value["warmup_calls"])
 
-    # The default malloc's cost, timed in pairs of runs back to back (the order alternating), so that the
-    # machine's drift, which moves both runs of a pair alike, cancels in each pair's ratio.
+    # The default malloc's cost, timed in pairs of runs one after the other (the order alternating), so that
+    # the machine's drift, which moves both runs of a pair alike, cancels in each pair's ratio.
     pair_ratios = {name: [] for _, name in CASES}
     for pair in range(args.allocator_pairs):
         print(f"allocator pair {pair + 1}/{args.allocator_pairs}", file=sys.stderr, flush=True)
         runs = {}
         for malloc in (("default", "tuned") if pair % 2 == 0 else ("tuned", "default")):
-            runs[malloc], _ = run_ours(args.binary, args.threads, [name for _, name in CASES], malloc)
+            runs[malloc], _ = run_ours(args.binary, args.threads, [name for _, name in CASES], malloc, exact=True)
         for _, name in CASES:
             pair_ratios[name].append(seconds(runs["default"][name]) / seconds(runs["tuned"][name]))
 
@@ -414,7 +423,17 @@ def main():
     pooled_tax = statistics.median(all_pairs)
 
     def faults_per_call(name, malloc):
-        return statistics.median(b["faults_per_call"] for b in ours[malloc][name])
+        """The median over the rounds, or None: a run of one call (a slow case) has no calls after its first."""
+        counts = [b["faults_per_call"] for b in ours[malloc][name] if "faults_per_call" in b]
+        return statistics.median(counts) if counts else None
+
+    def faults_text(count):
+        return "-" if count is None else f"{count:g}"
+
+    # The verdict also needs the mechanism: no case faulting more per call with the default malloc.
+    extra_faults = [key for key, name in CASES
+                    if None not in (faults_per_call(name, "default"), faults_per_call(name, "tuned"))
+                    and faults_per_call(name, "default") > faults_per_call(name, "tuned")]
     targets = [
         ("SmoothGrad n=50, one image, TF-tutorial CNN: >= 2x PyTorch", row("tf/smooth_grad_n50")[3], 2.0),
         ("SmoothGrad n=50, one image, small CNN: >= 4x PyTorch", row("small/smooth_grad_n50")[3], 4.0),
@@ -432,8 +451,8 @@ def main():
         ("Training epoch slice, TF-tutorial CNN: >= 1.5x PyTorch", row("tf/train640")[3], 1.5),
         ("Training epoch slice, small CNN: >= 1.5x PyTorch", row("small/train640")[3], 1.5),
         (f"Default malloc within 5 % of the tuned one (median of all {len(all_pairs)} paired ratios, every case; "
-         f"per case {min(pair_medians.values()):.2f} - {max(pair_medians.values()):.2f}; see above)", pooled_tax,
-         "tax"),
+         f"per case {min(pair_medians.values()):.2f} - {max(pair_medians.values()):.2f}; and no case faulting more "
+         "per call; see above)", pooled_tax, "tax"),
     ]
     torch_section = kept_torch_section(args.out)
     with open(args.out, "w") as out:
@@ -513,20 +532,23 @@ def main():
         w(f"\nWith direct convolutions, whose FLOPs are all performed, TF-tutorial SmoothGrad runs at "
           f"{direct_gflops:.1f} GFLOP/s: {direct_gflops / ceiling_machine:.0%} of the ceiling.\n")
         w("\n## The default malloc\n\n"
-          f"Our cases run {args.allocator_pairs} times in pairs of runs back to back, one with glibc's default malloc "
-          "and one tuned (the order alternating), so that the machine's drift moves both runs of a pair alike; "
+          f"Our cases run in {args.allocator_pairs} pairs of runs of the benchmark binary, one run with glibc's "
+          "default malloc and the next tuned (the order alternating), so that the machine's drift moves both runs "
+          "of a pair alike; "
           "ratio = default time / tuned time, per pair. Page faults per call: the process's minor faults over a "
           "case's calls after its first (which may make the buffers the network and the optimizer keep), median "
           "over the rounds above: a call that took large blocks from malloc anew would fault on their pages every "
           "time with the default settings, which return such blocks to the kernel when they are freed. A case's "
           "median over its pairs still moves by several per cent with this machine's noise (see its pairs' "
           "range), so the target's verdict takes the median over the pairs of all cases: "
-          f"{pooled_tax:.3f}.\n\n"
+          f"{pooled_tax:.3f}; and it requires that no case fault more per call with the default malloc than "
+          "with the tuned one" + (f" (here: {', '.join(extra_faults)} did)" if extra_faults else " (none did)") +
+          ".\n\n"
           "| case | ratio, median of the pairs (min - max) | page faults per call, default / tuned |\n|---|---|---|\n")
         for key, name in CASES:
             ratios = pair_ratios[name]
             w(f"| {key} | {pair_medians[name]:.3f} ({min(ratios):.2f} - {max(ratios):.2f}) | "
-              f"{faults_per_call(name, 'default'):g} / {faults_per_call(name, 'tuned'):g} |\n")
+              f"{faults_text(faults_per_call(name, 'default'))} / {faults_text(faults_per_call(name, 'tuned'))} |\n")
         w("\n")
         w(f"## Threads and memory\n\nMedians of 5 repetitions in one run of our binary, each network on 1, 2 and 8 threads ({os.cpu_count()} "
           "hardware threads here: 8 is oversubscribed). The threads are a persistent pool; a call gives a thread "
@@ -559,7 +581,7 @@ def main():
         w("## Targets of the issue\n\n| target | measured | result |\n|---|---|---|\n")
         for text, value, goal in targets:
             if goal == "tax":
-                w(f"| {text} | {value:.3f} x | {'PASS' if value <= 1.05 else 'MISS'} |\n")
+                w(f"| {text} | {value:.3f} x | {'PASS' if value <= 1.05 and not extra_faults else 'MISS'} |\n")
             elif goal is None:
                 passed = value <= 1.10
                 w(f"| {text} | {value:.3f} x | {'PASS' if passed else 'MISS'} |\n")

@@ -192,6 +192,28 @@ TEST_CASE("multiply_indirect reads runs through offsets over several depth block
     }
 }
 
+TEST_CASE("multiply_indirect with an empty depth gives zero, or the values kept, plus the row addend",
+          "[nn][kernels]") {
+    const Index rows = 5;
+    const Index cols = 3;
+    const std::vector<float> addend{1.0f, -2.0f, 3.0f, 0.5f, 7.0f};
+    const float* column_base = nullptr;
+    const auto columns = [&](Index, Index how_many, const float** table) {
+        for (Index j = 0; j < how_many; ++j) table[j] = column_base;
+    };
+    const Index offset = 0;
+    const auto a = kernels::LeftOperand::column_major(nullptr, rows, rows, 0);
+    kernels::Scratch scratch;
+    Matrix c = Matrix::Constant(rows, cols, 9.0f);
+    kernels::multiply_indirect(a, cols, 1, 0, &offset, columns, c.data(), rows, scratch, false, addend.data());
+    for (Index j = 0; j < cols; ++j)
+        for (Index m = 0; m < rows; ++m) CHECK(c(m, j) == addend[static_cast<std::size_t>(m)]);
+    c.setConstant(9.0f);
+    kernels::multiply_indirect(a, cols, 1, 0, &offset, columns, c.data(), rows, scratch, true, addend.data());
+    for (Index j = 0; j < cols; ++j)
+        for (Index m = 0; m < rows; ++m) CHECK(c(m, j) == 9.0f + addend[static_cast<std::size_t>(m)]);
+}
+
 TEST_CASE("multiply_row_major keeps every column's result over several depth blocks", "[nn][kernels][determinism]") {
     // Depths of one, two and three blocks; rows and columns that leave every partial tile shape (a
     // remainder of 1 to tile - 1 rows and columns with the tiles of 32 registers and of 16).

@@ -59,16 +59,19 @@ TEST_CASE("MaxPool2D gradients agree with finite differences without ties", "[nn
 }
 
 TEST_CASE("MaxPool2D with a 3 x 3 window, which runs the kernel read at run time", "[nn][maxpool]") {
-    // A 4 x 7 image with 2 channels: two windows side by side, the last row and column dropped. Every value
-    // is distinct, so each window has one maximum; the reference takes it by brute force.
+    // A 4 x 7 image with 19 channels (whole packets and a scalar tail on every SIMD width): two windows side
+    // by side, the last row and column dropped. Every value of a column is distinct, so each window has one
+    // maximum; the reference takes it by brute force. Channel 3 of the second sample is negative everywhere,
+    // so with the fused ReLU its windows are dead.
     const MaxPool2D pool(3);
-    const ImageShape shape{4, 7, 2};
-    REQUIRE(pool.output_shape(shape) == ImageShape{1, 2, 2});
+    constexpr Index channels = 19;
+    const ImageShape shape{4, 7, channels};
+    REQUIRE(pool.output_shape(shape) == ImageShape{1, 2, channels});
     Matrix x(shape.size(), 2);
     for (Index n = 0; n < 2; ++n)
-        for (Index i = 0; i < shape.size(); ++i) x(i, n) = static_cast<float>((i * 37 + n * 11) % 59) - 20.0f;
-    Matrix g(4, 2);
-    g << 1, 2, 3, 4, -5, 6, 7, -8;
+        for (Index i = 0; i < shape.size(); ++i) x(i, n) = static_cast<float>((i * 37 + n * 11) % 541) - 200.0f;
+    for (Index p = 0; p < shape.pixels(); ++p) x(p * channels + 3, 1) = -1000.0f - static_cast<float>(p);
+    const Matrix g = nn_test::random_matrix(2 * channels, 2, 35);
     nn::LayerCache cache;
     Matrix out;
     Matrix dx;
@@ -82,9 +85,10 @@ TEST_CASE("MaxPool2D with a 3 x 3 window, which runs the kernel read at run time
             pool.backward(g, shape, x, ReluRule::gradient, cache, dx);
         }
         Matrix expected_dx = Matrix::Zero(shape.size(), 2);
+        Index dead_windows = 0;
         for (Index n = 0; n < 2; ++n) {
             for (Index window = 0; window < 2; ++window) {
-                for (Index c = 0; c < 2; ++c) {
+                for (Index c = 0; c < channels; ++c) {
                     Index best = shape.offset(0, 3 * window, c);
                     for (Index i = 0; i < 3; ++i) {
                         for (Index j = 0; j < 3; ++j) {
@@ -92,14 +96,16 @@ TEST_CASE("MaxPool2D with a 3 x 3 window, which runs the kernel read at run time
                             if (x(element, n) > x(best, n)) best = element;
                         }
                     }
-                    const Index at = window * 2 + c;
+                    const Index at = window * channels + c;
                     const bool dead = rectified && x(best, n) <= 0.0f;
+                    dead_windows += dead ? 1 : 0;
                     CHECK(out(at, n) == (dead ? 0.0f : x(best, n)));
                     if (!dead) expected_dx(best, n) = g(at, n);
                 }
             }
         }
         CHECK(dx == expected_dx);
+        CHECK(dead_windows >= (rectified ? 2 : 0));
     }
 }
 

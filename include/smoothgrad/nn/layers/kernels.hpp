@@ -175,12 +175,18 @@ inline void micro_tile(const float* a, Index a_step, const float* const* b, cons
                        const float* addend) {
     static_assert(tile_columns == 6, "the switch below covers 1 .. tile_columns");
     switch (cols) {
-        case 1: return micro_tile<P, 1>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
-        case 2: return micro_tile<P, 2>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
-        case 3: return micro_tile<P, 3>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
-        case 4: return micro_tile<P, 4>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
-        case 5: return micro_tile<P, 5>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
-        default: return micro_tile<P, 6>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 1:
+            return micro_tile<P, 1>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 2:
+            return micro_tile<P, 2>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 3:
+            return micro_tile<P, 3>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 4:
+            return micro_tile<P, 4>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        case 5:
+            return micro_tile<P, 5>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
+        default:
+            return micro_tile<P, 6>(a, a_step, b, offsets, pieces, length, offset, c, ldc, rows, accumulate, addend);
     }
 }
 
@@ -214,9 +220,13 @@ void multiply_indirect(const LeftOperand& a, Index cols, Index segments, Index s
     const Index rows = a.rows;
     const Index depth = segments * segment_length;
     if (rows == 0 || cols == 0) return;
-    if (depth == 0) {
-        if (!accumulate)
-            for (Index j = 0; j < cols; ++j) std::fill(c + j * ldc, c + j * ldc + rows, 0.0f);
+    if (depth == 0) {  // empty chains: C is zero (or kept), plus the addend
+        for (Index j = 0; j < cols; ++j) {
+            float* column = c + j * ldc;
+            if (!accumulate) std::fill(column, column + rows, 0.0f);
+            if (row_addend != nullptr)
+                for (Index m = 0; m < rows; ++m) column[m] += row_addend[m];
+        }
         return;
     }
     // Blocks of the depth: whole segments if they are short, else pieces of one segment.
@@ -388,9 +398,9 @@ inline void sum_groups(const float* values, Index groups, Index channels, float*
         for (Index c = 0; c < channels; ++c) sums[c] += values[c];
 }
 
-/// values[g * channels + c] += addend[c] for g < groups and c < channels (a bias added at every pixel).
-/// Eigen's colwise() += on a map of `channels` rows ran its inner loop at run time: a quarter of a
-/// 16-channel first layer's forward pass.
+/// values[g * channels + c] += addend[c] for g < groups and c < channels (a bias added at every pixel, after
+/// a Winograd layer's output transform). Eigen's colwise() += on a map of `channels` rows ran its inner loop
+/// at run time.
 inline void add_to_groups(float* values, Index groups, Index channels, const float* addend) {
     for (Index g = 0; g < groups; ++g, values += channels)
         for (Index c = 0; c < channels; ++c) values[c] += addend[c];
